@@ -1,0 +1,164 @@
+// Scattering benchmarks (Google Benchmark). Each workload reports, beside its time, the time of
+// exactly the FFTs it performs (same FFTW plans, same sizes, same count, on scratch arrays) and
+// the ratio of the two: the transform's overhead over its FFT floor, robust to machine noise.
+//   build/wst-bench                      all workloads
+//   build/wst-bench --benchmark_filter=2D_28
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <random>
+
+#include "wst/fft.hpp"
+#include "wst/scattering_1d.hpp"
+#include "wst/scattering_2d.hpp"
+
+namespace {
+
+using namespace wst;
+using Plan = FftPlan<float>;
+using C = std::complex<float>;
+using Clock = std::chrono::steady_clock;
+
+std::vector<float> noise(std::size_t n) {
+  std::mt19937 gen(42);
+  std::normal_distribution<float> d;
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(gen);
+  return v;
+}
+
+// The FFTs of one input: (kind, dims) in the order the cascade runs them.
+struct FftStep {
+  Plan::Kind kind;
+  std::vector<int> dims;
+};
+
+// Executes `steps` for `batch` inputs with plans made like the library's; returns seconds (best of 3).
+double fft_floor(const std::vector<FftStep>& steps, std::size_t batch) {
+  std::map<std::pair<int, std::vector<int>>, Plan> plans;
+  std::size_t biggest = 1;
+  for (const auto& s : steps) {
+    auto key = std::pair{int(s.kind), s.dims};
+    if (!plans.count(key)) plans.emplace(key, Plan(s.kind, s.dims, 1, Planning::measure));
+    std::size_t n = 1;
+    for (int d : s.dims) n *= d;
+    biggest = std::max(biggest, n);
+  }
+  AlignedVector<C> a(biggest, C(1, 0.5f)), b(biggest);
+  AlignedVector<float> r(2 * biggest, 1.0f);
+  double best = 1e30;
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto t0 = Clock::now();
+    for (std::size_t i = 0; i < batch; ++i)
+      for (const auto& s : steps) {
+        const Plan& p = plans.at({int(s.kind), s.dims});
+        switch (s.kind) {
+          case Plan::Kind::forward:
+          case Plan::Kind::backward: p(a.data(), b.data()); break;
+          case Plan::Kind::r2c: p(r.data(), b.data()); break;
+          case Plan::Kind::c2r: p(a.data(), r.data()); break;
+        }
+      }
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  return best;
+}
+
+// FFTs of one 2D input: r2c of the padded image; per path: inverse c2c and r2c at the path's
+// resolution; per channel: one c2r at the output resolution.
+std::vector<FftStep> fft_steps_2d(const Scattering2Df& S) {
+  const auto& b = S.filters();
+  auto dims = [&](int r) { return std::vector<int>{int(b.Mp >> r), int(b.Np >> r)}; };
+  std::vector<FftStep> steps{{Plan::Kind::r2c, dims(0)}};
+  for (const auto& m : S.meta()) {
+    if (m.order > 0) {
+      const int r = m.order == 1 ? m.j1 : m.j2;
+      steps.push_back({Plan::Kind::backward, dims(r)});
+      steps.push_back({Plan::Kind::r2c, dims(r)});
+    }
+    steps.push_back({Plan::Kind::c2r, dims(b.J)});
+  }
+  return steps;
+}
+
+std::vector<FftStep> fft_steps_1d(const Scattering1Df& S) {
+  const auto& b = S.filters();
+  const int ls = b.log2_T;
+  auto dims = [&](int r) { return std::vector<int>{int(b.N >> r)}; };
+  std::vector<FftStep> steps{{Plan::Kind::r2c, dims(0)}};
+  for (const auto& m : S.meta()) {
+    if (m.order > 0) {
+      const int r = std::min(m.j[m.order - 1], ls);
+      steps.push_back({Plan::Kind::backward, dims(r)});
+      steps.push_back({Plan::Kind::r2c, dims(r)});
+    }
+    steps.push_back({Plan::Kind::c2r, dims(ls)});
+  }
+  return steps;
+}
+
+// Times S on `batch` inputs; reports seconds per call, the FFT floor and their ratio.
+template <class S>
+void run(benchmark::State& state, const S& transform, std::size_t in_size, std::size_t out_size,
+         std::size_t batch, const std::vector<FftStep>& steps) {
+  const auto x = noise(batch * in_size);
+  std::vector<float> out(batch * out_size);
+  double total = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    transform(x.data(), batch, out.data());
+    total += std::chrono::duration<double>(Clock::now() - t0).count();
+    benchmark::DoNotOptimize(out.data());
+  }
+  const double per_call = total / double(state.iterations());
+  const double fft = fft_floor(steps, batch);
+  state.counters["seconds"] = per_call;
+  state.counters["fft_floor_s"] = fft;
+  state.counters["ratio"] = per_call / fft;
+  state.counters["threads"] = double(state.range(0));
+}
+
+void BM_2D_28x28_J2_batch1000(benchmark::State& state) {
+  const int threads = int(state.range(0));
+  const Scattering2Df S(2, 28, 28, 8, 2, {threads, Planning::measure});
+  run(state, S, 28 * 28, S.channels() * S.output_rows() * S.output_cols(), 1000, fft_steps_2d(S));
+}
+
+void BM_2D_256x256_J3_batch8(benchmark::State& state) {
+  const int threads = int(state.range(0));
+  const Scattering2Df S(3, 256, 256, 8, 2, {threads, Planning::measure});
+  run(state, S, 256 * 256, S.channels() * S.output_rows() * S.output_cols(), 8, fft_steps_2d(S));
+}
+
+void BM_1D_65536_J8_Q8_batch8(benchmark::State& state) {
+  const int threads = int(state.range(0));
+  const Scattering1Df S(8, 65536, {8, 1}, 0, 2, {threads, Planning::measure});
+  run(state, S, 65536, S.channels() * S.output_length(), 8, fft_steps_1d(S));
+}
+
+// Construction: filters and FFT plans (FFTW_ESTIMATE, so that planning time is not measured).
+void BM_2D_256x256_J3_build(benchmark::State& state) {
+  for (auto _ : state) {
+    Scattering2Df S(3, 256, 256, 8, 2, {1, Planning::estimate});
+    benchmark::DoNotOptimize(&S);
+  }
+}
+
+void BM_1D_65536_J8_Q8_build(benchmark::State& state) {
+  for (auto _ : state) {
+    Scattering1Df S(8, 65536, {8, 1}, 0, 2, {1, Planning::estimate});
+    benchmark::DoNotOptimize(&S);
+  }
+}
+
+BENCHMARK(BM_2D_28x28_J2_batch1000)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_2D_256x256_J3_batch8)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_1D_65536_J8_Q8_batch8)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_2D_256x256_J3_build)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_1D_65536_J8_Q8_build)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

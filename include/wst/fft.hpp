@@ -1,0 +1,79 @@
+// RAII wrappers over FFTW plans (float and double). Plan once, execute many:
+// plans are created and destroyed under one process-wide lock (FFTW's planner is not
+// thread-safe) and executed lock-free with FFTW's new-array functions, from any thread.
+// Arrays passed to execute() must be allocated with AlignedVector (same alignment as planning).
+#pragma once
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace wst {
+
+// How hard FFTW searches for a fast plan: estimate (instant, for tests) or measure (library default).
+enum class Planning { estimate, measure };
+
+// std::allocator replacement returning 64-byte aligned storage, as FFTW's SIMD code wants.
+template <class T>
+struct AlignedAllocator {
+  using value_type = T;
+  AlignedAllocator() = default;
+  template <class U>
+  AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64}));
+  }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{64}); }
+  template <class U>
+  bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
+};
+
+template <class T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+// How `howmany` transforms sit in memory: one after the other (contiguous), or element-wise
+// interleaved, transform k's element i at i·howmany + k (so FFTW vectorises across transforms).
+enum class Layout { contiguous, interleaved };
+
+// One FFTW plan for `howmany` transforms of shape `dims` (rank 1 or 2), out of place.
+// T is float or double.
+template <class T>
+class FftPlan {
+ public:
+  using complex = std::complex<T>;
+  enum class Kind { forward, backward, r2c, c2r };
+
+  FftPlan() = default;
+  // forward/backward: complex -> complex, unnormalised (FFTW sign -1 / +1).
+  // r2c: real (dims) -> complex (dims with last axis n/2+1). c2r: the inverse, unnormalised;
+  // c2r overwrites its input.
+  FftPlan(Kind kind, std::vector<int> dims, int howmany = 1, Planning planning = Planning::estimate,
+          Layout layout = Layout::contiguous);
+  ~FftPlan();
+  FftPlan(FftPlan&& o) noexcept;
+  FftPlan& operator=(FftPlan&& o) noexcept;
+  FftPlan(const FftPlan&) = delete;
+  FftPlan& operator=(const FftPlan&) = delete;
+
+  void operator()(const complex* in, complex* out) const;  // forward / backward
+  void operator()(const T* in, complex* out) const;        // r2c
+  void operator()(complex* in, T* out) const;              // c2r
+  explicit operator bool() const { return plan_ != nullptr; }
+
+ private:
+  void* plan_ = nullptr;
+  Kind kind_ = Kind::forward;
+};
+
+// FFTW wisdom (measured plans) of both precisions, kept in `folder` as wisdom-f32 / wisdom-f64 so
+// that FFTW_MEASURE planning is paid once per machine. load returns false if none was found;
+// save writes atomically and returns false on failure. Both are safe to call from any thread.
+bool load_wisdom(const std::string& folder);
+bool save_wisdom(const std::string& folder);
+
+extern template class FftPlan<float>;
+extern template class FftPlan<double>;
+
+}  // namespace wst

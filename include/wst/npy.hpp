@@ -1,0 +1,35 @@
+// NumPy .npy reading and writing (format versions 1.0, 2.0 and 3.0; little-endian, C order).
+// https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+#pragma once
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "wst/array.hpp"
+
+namespace wst {
+
+// The dtypes wst reads and writes: '<f4', '<f8' and '<i8'.
+using NpyArray = std::variant<Array<float>, Array<double>, Array<std::int64_t>>;
+
+// Reads a .npy file. Throws IoError if the file cannot be opened, InputError (naming the file,
+// what was found and what is supported) for anything else: bad magic, truncated header or data,
+// big-endian or unsupported dtype, Fortran order, object arrays.
+NpyArray read_npy(const std::string& path);
+
+// Reads a .npy file of any supported dtype and converts its values to T (for reference data).
+template <class T>
+Array<T> read_npy_as(const std::string& path);
+
+// The dtype of an array as NumPy writes it ('<f4', '<f8', '<i8').
+std::string npy_dtype_name(const NpyArray& a);
+
+// Writes a version-1.0 .npy file atomically: to a temporary name in the same folder, then
+// renamed. On failure nothing is left at `path` (IoError).
+template <class T>
+void write_npy(const std::string& path, const Array<T>& a);
+
+// Writes `text` to `path` atomically (temporary file + rename). Throws IoError.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace wst

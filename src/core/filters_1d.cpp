@@ -1,0 +1,200 @@
+#include "wst/filters_1d.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <string>
+
+#include "wst/error.hpp"
+#include "wst/fft.hpp"
+
+namespace wst {
+namespace {
+
+constexpr double kSigma0 = 0.1;           // σ_φ = σ0/T, σ_min = σ0/2^J (§1.1)
+constexpr double kAlpha = 5.0;            // aliasing margin of the dyadic index (§1.4)
+constexpr double kEpsPeriods = 1e-7;      // precision target for the number of periods (§1.5)
+constexpr int kMaxPeriods = 5;
+constexpr double kEpsSupport = 1e-3;      // L1 tail of φ that sets the padding (§1.8)
+
+// Σ_n |IDFT_N(F)[n]| (the L1 norm in time of a filter given in Fourier).
+double l1_norm_in_time(const std::vector<double>& f) {
+  const std::size_t n = f.size();
+  AlignedVector<std::complex<double>> in(n), out(n);
+  for (std::size_t k = 0; k < n; ++k) in[k] = f[k];
+  FftPlan<double> plan(FftPlan<double>::Kind::backward, {static_cast<int>(n)});
+  plan(in.data(), out.data());
+  // Neumaier-compensated sum: the norm is then correctly rounded, as NumPy's pairwise sum nearly is.
+  double s = 0, c = 0;
+  for (auto& z : out) {
+    const double v = std::abs(z), t = s + v;
+    c += std::abs(s) >= v ? (s - t) + v : (v - t) + s;
+    s = t;
+  }
+  return (s + c) / static_cast<double>(n);
+}
+
+int number_of_periods(double sigma) {
+  const double p = std::ceil(1.0 + std::sqrt(-2.0 * sigma * sigma * std::log(kEpsPeriods)));
+  return static_cast<int>(std::min<double>(p, kMaxPeriods));
+}
+
+// Periodised Gaussian Σ_{p=1−P}^{P−1} exp(−(k/N + p − ξ)²/(2σ²)) on the uncentred grid (§1.5).
+std::vector<double> periodized_gaussian(std::size_t n, double xi, double sigma, int periods) {
+  std::vector<double> g(n, 0.0);
+  const double den = 2.0 * sigma * sigma;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double w = static_cast<double>(k) / static_cast<double>(n);
+    double s = 0;
+    for (int p = 1 - periods; p <= periods - 1; ++p) {
+      const double e = (w + p - xi) * (w + p - xi) / den;
+      if (e < 746.0) s += std::exp(-e);  // exp(−746) is 0 in double: skipping is exact
+    }
+    g[k] = s / (2 * periods - 1);
+  }
+  return g;
+}
+
+// Low-pass part: periodised (P ≥ 2) or, for P = 1, sampled on the centred grid (§1.5 step 2).
+std::vector<double> lowpass_part(std::size_t n, double sigma, int periods) {
+  if (periods > 1) return periodized_gaussian(n, 0.0, sigma, periods);
+  std::vector<double> g(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    double w = static_cast<double>(k) / static_cast<double>(n);
+    if (k >= (n + 1) / 2) w -= 1.0;
+    g[k] = std::exp(-w * w / (2.0 * sigma * sigma));
+  }
+  return g;
+}
+
+std::size_t ceil_log2(std::size_t v) {
+  std::size_t p = 0;
+  while ((std::size_t{1} << p) < v) ++p;
+  return p;
+}
+
+std::size_t floor_log2(std::size_t v) {
+  std::size_t p = 0;
+  while ((v >> (p + 1)) != 0) ++p;
+  return p;
+}
+
+}  // namespace
+
+std::vector<std::pair<double, double>> morlet_centers_1d(int J, int Q) {
+  const double r_psi = std::sqrt(0.5);
+  const double xi_max = std::max(1.0 / (1.0 + std::pow(2.0, 3.0 / Q)), 0.35);
+  const double f = std::pow(2.0, -1.0 / Q);
+  const double factor = (1.0 - f) / (1.0 + f) / std::sqrt(2.0 * std::log(1.0 / r_psi));
+  const double sigma_min = kSigma0 / std::pow(2.0, J);
+  const double step = std::pow(2.0, 1.0 / Q);
+
+  std::vector<std::pair<double, double>> out;
+  double xi = xi_max, sigma = xi_max * factor;
+  if (sigma > sigma_min) {
+    out.emplace_back(xi, sigma);
+    while (sigma > sigma_min * step) {  // constant-Q part
+      xi /= step;
+      sigma /= step;
+      out.emplace_back(xi, sigma);
+    }
+  } else {
+    xi = sigma;  // degenerate case: the elbow becomes the bandwidth value (§1.2, quirk)
+  }
+  const double elbow = xi;
+  for (int q = 1; q < Q; ++q) {  // constant-bandwidth part below the elbow
+    xi -= elbow / Q;
+    out.emplace_back(xi, sigma_min);
+  }
+  return out;
+}
+
+int dyadic_index_1d(double xi, double sigma) {
+  const double w0 = std::min(std::abs(xi) + kAlpha * sigma, 0.5);
+  return static_cast<int>(std::floor(-std::log2(w0))) - 1;
+}
+
+std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
+  const int P = number_of_periods(sigma);
+  std::vector<double> g = periodized_gaussian(N, xi, sigma, P);
+  const std::vector<double> h = lowpass_part(N, sigma, P);
+  const double kappa = g[0] / h[0];
+  for (std::size_t k = 0; k < N; ++k) g[k] -= kappa * h[k];
+  const double norm = l1_norm_in_time(g);
+  for (auto& v : g) v /= norm;
+  return g;
+}
+
+std::vector<double> gauss_1d(std::size_t N, double sigma) {
+  std::vector<double> h = lowpass_part(N, sigma, number_of_periods(sigma));
+  const double norm = l1_norm_in_time(h);
+  for (auto& v : h) v /= norm;
+  return h;
+}
+
+std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, std::size_t T) {
+  // Support of φ built at the unpadded length: one-sided L1 tail ≤ 1e-3 (§1.8).
+  const std::vector<double> phi = gauss_1d(N_in, kSigma0 / static_cast<double>(T));
+  AlignedVector<std::complex<double>> in(N_in), out(N_in);
+  for (std::size_t k = 0; k < N_in; ++k) in[k] = phi[k];
+  FftPlan<double>(FftPlan<double>::Kind::backward, {static_cast<int>(N_in)})(in.data(), out.data());
+  const std::size_t half = N_in / 2;
+  std::vector<double> tail(half + 1, 0.0);
+  for (std::size_t k = half; k-- > 0;)
+    tail[k] = tail[k + 1] + std::abs(out[k]) / static_cast<double>(N_in);
+  std::size_t support = half;
+  for (std::size_t k = 0; k < half; ++k)
+    if (tail[k] <= kEpsSupport) {
+      support = k + 1;
+      break;
+    }
+  const std::size_t min_to_pad = 3 * support;
+  const std::size_t j_pad =
+      std::min(ceil_log2(N_in + 2 * min_to_pad), floor_log2(3 * N_in - 2));
+  const std::size_t N = std::size_t{1} << j_pad;
+  return {N, (N - N_in) / 2};
+}
+
+std::vector<double> periodize_1d(const std::vector<double>& f, int level) {
+  const std::size_t n = f.size() >> level;
+  std::vector<double> out(f.begin(), f.begin() + static_cast<long>(n));
+  for (std::size_t a = 1; a < (std::size_t{1} << level); ++a)
+    for (std::size_t m = 0; m < n; ++m) out[m] += f[m + a * n];
+  return out;
+}
+
+FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std::size_t T) {
+  if (J < 1 || J > 30)
+    throw UsageError("J=" + std::to_string(J) + " is out of range: J must be in [1, 30]");
+  if (N_in < 2)
+    throw UsageError("signal length N=" + std::to_string(N_in) + " is too short: N must be at least 2");
+  if ((std::size_t{1} << J) > N_in)
+    throw UsageError("J=" + std::to_string(J) + ": 2^J=" + std::to_string(std::size_t{1} << J) +
+                     " exceeds the signal length N=" + std::to_string(N_in) +
+                     " (allowed: 1 <= J <= " + std::to_string(floor_log2(N_in)) + ")");
+  for (int q : {Q1, Q2})
+    if (q < 1 || q > 128)
+      throw UsageError("Q=" + std::to_string(q) + " is out of range: wavelets per octave must be in [1, 128]");
+  if (T == 0) T = std::size_t{1} << J;
+  if (T > N_in)
+    throw UsageError("T=" + std::to_string(T) + " is out of range: the averaging scale must be in [1, N=" +
+                     std::to_string(N_in) + "]");
+
+  FilterBank1D b;
+  b.J = J;
+  b.Q1 = Q1;
+  b.Q2 = Q2;
+  b.N_in = N_in;
+  b.T = T;
+  b.log2_T = static_cast<int>(floor_log2(T));
+  std::tie(b.N, b.pad_left) = padding_1d(N_in, T);
+  b.pad_right = b.N - N_in - b.pad_left;
+  b.phi_sigma = kSigma0 / static_cast<double>(T);
+  b.phi = gauss_1d(b.N, b.phi_sigma);
+  for (auto [bank, Q] : {std::pair{&b.psi1, Q1}, std::pair{&b.psi2, Q2}})
+    for (auto [xi, sigma] : morlet_centers_1d(J, Q))
+      bank->push_back(Filter1D{xi, sigma, dyadic_index_1d(xi, sigma), morlet_1d(b.N, xi, sigma)});
+  return b;
+}
+
+}  // namespace wst

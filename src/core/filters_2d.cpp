@@ -1,0 +1,142 @@
+#include "wst/filters_2d.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "wst/error.hpp"
+#include "wst/fft.hpp"
+
+namespace wst {
+namespace {
+
+constexpr double kSigma = 0.8;          // σ of the mother wavelet (§2.5)
+constexpr double kXi = 0.75 * M_PI;     // ξ of the mother wavelet, radians/sample
+constexpr double kPiQuirk = 3.1415;     // Kymatio's normaliser uses this literal (§2.3)
+constexpr double kUnderflow = 746.0;    // exp(−746) is exactly 0 in double
+
+// Spatially periodised Gabor function of §2.3: out[m, n] = Σ_{e,f=−2..2} exp(−A(u, v)) ·
+// e^{iξ(c·u + t·v)} / Z with u = m + e·M_p, v = n + f·N_p. When `mean_free` is set, also returns
+// the unmodulated envelope in `envelope` (for the Morlet correction of §2.4).
+void periodized_gabor(std::size_t Mp, std::size_t Np, double sigma, double theta, double xi,
+                      double slant, std::vector<std::complex<double>>& out,
+                      std::vector<double>* envelope) {
+  // Kymatio rounds the rotation entries to float32 in the envelope (not in the modulation).
+  const double cf = static_cast<float>(std::cos(theta)), tf = static_cast<float>(std::sin(theta));
+  const double c = std::cos(theta), t = std::sin(theta);
+  const double s2 = slant * slant, den = 2.0 * sigma * sigma;
+  const double a11 = (cf * cf + s2 * tf * tf) / den;
+  const double a12 = cf * tf * (1.0 - s2) / den;
+  const double a22 = (tf * tf + s2 * cf * cf) / den;
+  // A(u, v) ≥ λ_min·(u² + v²)/(2σ²) with λ_min = min(1, s²): terms beyond it are exactly 0.
+  const double bound = 0.999 * std::min(1.0, s2) / den;
+  const double inv_z = 1.0 / (2.0 * kPiQuirk * sigma * sigma / slant);
+
+  out.assign(Mp * Np, 0.0);
+  if (envelope) envelope->assign(Mp * Np, 0.0);
+  for (int e = -2; e <= 2; ++e) {
+    for (std::size_t m = 0; m < Mp; ++m) {
+      const double u = double(m) + double(e) * double(Mp);
+      if (bound * u * u > kUnderflow) continue;
+      for (int f = -2; f <= 2; ++f) {
+        for (std::size_t n = 0; n < Np; ++n) {
+          const double v = double(n) + double(f) * double(Np);
+          if (bound * (u * u + v * v) > kUnderflow) continue;
+          const double a = a11 * u * u + 2.0 * a12 * u * v + a22 * v * v;
+          if (a > kUnderflow) continue;
+          const double g = std::exp(-a);
+          const double phase = xi * (c * u + t * v);
+          out[m * Np + n] += std::complex<double>(g * std::cos(phase), g * std::sin(phase));
+          if (envelope) (*envelope)[m * Np + n] += g;
+        }
+      }
+    }
+  }
+  for (auto& z : out) z *= inv_z;
+  if (envelope)
+    for (auto& g : *envelope) g *= inv_z;
+}
+
+// Re(DFT2(w)), each value rounded to float32 as Kymatio stores its filters (§2.5, §2.6).
+std::vector<double> fourier_real_f32(std::size_t Mp, std::size_t Np,
+                                     const std::vector<std::complex<double>>& w) {
+  AlignedVector<std::complex<double>> in(w.begin(), w.end()), out(w.size());
+  FftPlan<double>(FftPlan<double>::Kind::forward, {int(Mp), int(Np)})(in.data(), out.data());
+  std::vector<double> f(w.size());
+  for (std::size_t i = 0; i < w.size(); ++i) f[i] = static_cast<float>(out[i].real());
+  return f;
+}
+
+}  // namespace
+
+std::vector<std::complex<double>> gabor_2d(std::size_t Mp, std::size_t Np, double sigma,
+                                           double theta, double xi, double slant) {
+  std::vector<std::complex<double>> out;
+  periodized_gabor(Mp, Np, sigma, theta, xi, slant, out, nullptr);
+  return out;
+}
+
+std::vector<std::complex<double>> morlet_2d(std::size_t Mp, std::size_t Np, double sigma,
+                                            double theta, double xi, double slant) {
+  std::vector<std::complex<double>> w;
+  std::vector<double> w0;
+  periodized_gabor(Mp, Np, sigma, theta, xi, slant, w, &w0);
+  std::complex<double> sw = 0;
+  double sw0 = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    sw += w[i];
+    sw0 += w0[i];
+  }
+  const std::complex<double> k = sw / sw0;  // makes the DFT vanish at frequency 0 (§2.4)
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] -= k * w0[i];
+  return w;
+}
+
+FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N) {
+  if (J < 1 || J > 30)
+    throw UsageError("J=" + std::to_string(J) + " is out of range: J must be in [1, 30]");
+  if ((std::size_t{1} << J) > std::min(M, N))
+    throw UsageError("J=" + std::to_string(J) + ": 2^J=" + std::to_string(std::size_t{1} << J) +
+                     " exceeds the smaller image side " + std::to_string(std::min(M, N)) +
+                     " (image " + std::to_string(M) + "x" + std::to_string(N) +
+                     "; allowed: 2^J <= min(M, N))");
+  if (L < 1 || L > 64)
+    throw UsageError("L=" + std::to_string(L) + " is out of range: orientations must be in [1, 64]");
+
+  FilterBank2D b;
+  b.J = J;
+  b.L = L;
+  b.M = M;
+  b.N = N;
+  const std::size_t s = std::size_t{1} << J;
+  b.Mp = (M / s + 2) * s;  // (§2.2)
+  b.Np = (N / s + 2) * s;
+  b.pad_top = (b.Mp - M) / 2;
+  b.pad_left = (b.Np - N) / 2;
+
+  b.phi = fourier_real_f32(b.Mp, b.Np,
+                           gabor_2d(b.Mp, b.Np, kSigma * std::pow(2.0, J - 1), 0.0, 0.0, 1.0));
+  const double slant = 4.0 / L;
+  for (int j = 0; j < J; ++j) {
+    for (int th = 0; th < L; ++th) {
+      const double sigma = kSigma * std::pow(2.0, j), xi = kXi / std::pow(2.0, j);
+      const double angle = (static_cast<int>(L - L / 2.0 - 1) - th) * M_PI / L;
+      b.psi.push_back(Filter2D{j, th, xi, sigma, angle,
+                               fourier_real_f32(b.Mp, b.Np, morlet_2d(b.Mp, b.Np, sigma, angle, xi, slant))});
+    }
+  }
+  return b;
+}
+
+std::vector<double> crop_2d(const std::vector<double>& f, std::size_t Mp, std::size_t Np,
+                            int level) {
+  const std::size_t Mr = Mp >> level, Nr = Np >> level;
+  std::vector<double> out(Mr * Nr);
+  for (std::size_t k = 0; k < Mr; ++k) {
+    const std::size_t rk = k < Mr / 2 ? k : k + Mp - Mr;
+    for (std::size_t l = 0; l < Nr; ++l) out[k * Nr + l] = f[rk * Np + (l < Nr / 2 ? l : l + Np - Nr)];
+  }
+  return out;
+}
+
+}  // namespace wst

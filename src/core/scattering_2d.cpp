@@ -1,0 +1,245 @@
+// 2D scattering cascade, spec §2.8–§2.9 (Bruna & Mallat 2013, §2–3).
+#include "wst/scattering_2d.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "spectral.hpp"
+#include "wst/padding.hpp"
+
+namespace wst {
+
+template <class T>
+struct BasicScattering2D<T>::Impl {
+  using C = std::complex<T>;
+  using Plan = FftPlan<T>;
+
+  // A real filter at one resolution, pre-scaled by 1/(M_r·N_r) (Sub's 1/s² times the inverse
+  // DFT's 1/(M_o·N_o)).
+  struct Filter {
+    AlignedVector<T> v;
+    std::size_t rows = 0, cols = 0;
+    Filter(const std::vector<double>& f, std::size_t r, std::size_t c) : v(f.size()), rows(r), cols(c) {
+      for (std::size_t i = 0; i < f.size(); ++i) v[i] = static_cast<T>(f[i] / double(r * c));
+    }
+  };
+
+  FilterBank2D bank;
+  ExecOptions options;
+  int max_order;
+  std::size_t Mo, No;   // size at level J (before the one-sample crop)
+  int lanes;            // images processed together, interleaved (element i of lane b at i·lanes + b)
+  std::vector<PathMeta2D> meta;
+  std::vector<std::vector<Filter>> psi;  // [n][level]
+  std::vector<Filter> phi;               // [level], symmetrised
+  std::vector<Plan> inverse, r2c;        // [level], `lanes` interleaved transforms each
+  Plan c2r_out;
+
+  std::size_t rows(int r) const { return bank.Mp >> r; }
+  std::size_t cols(int r) const { return bank.Np >> r; }
+
+  struct Workspace {
+    AlignedVector<T> x, u, s;
+    AlignedVector<C> z, zt, zout, y0, y1, y2;
+    explicit Workspace(const Impl& p)
+        : x(p.bank.Mp * p.bank.Np * p.lanes), u(x.size()), s(p.Mo * p.No * p.lanes), z(x.size()),
+          zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
+          y2(x.size()) {}
+  };
+
+  Impl(int J, std::size_t M, std::size_t N, int L, int max_order_, ExecOptions opt)
+      : bank(morlet_filter_bank_2d(J, L, M, N)), options(opt), max_order(max_order_) {
+    if (max_order < 1 || max_order > 2)
+      throw UsageError("max_order=" + std::to_string(max_order) + " is out of range: must be 1 or 2");
+    if (options.threads < 1)
+      throw UsageError("threads=" + std::to_string(options.threads) + " is out of range: must be at least 1");
+    Mo = rows(J);
+    No = cols(J);
+    // Small images: 8 lanes, so that FFTW and the products vectorise across images and each FFT
+    // call does 8 transforms. Always 8 (never fewer for a short batch) so that every image goes
+    // through the same arithmetic whatever the batch size or thread count.
+    lanes = bank.Mp * bank.Np <= 64 * 64 ? 8 : 1;
+    for (const auto& f : bank.psi) {
+      psi.emplace_back();
+      const int levels = max_order > 1 ? std::max(f.j, 1) : 1;  // order 2 uses level j1 < j2
+      for (int r = 0; r < levels; ++r) psi.back().emplace_back(crop_2d(f.fourier, bank.Mp, bank.Np, r), rows(r), cols(r));
+    }
+    for (int r = 0; r < J; ++r) {
+      const std::vector<double> p = crop_2d(bank.phi, bank.Mp, bank.Np, r);
+      const std::size_t m = rows(r), n = cols(r);
+      std::vector<double> sym(p.size());
+      for (std::size_t k = 0; k < m; ++k)
+        for (std::size_t l = 0; l < n; ++l)
+          sym[k * n + l] = 0.5 * (p[k * n + l] + p[((m - k) % m) * n + (n - l) % n]);
+      phi.emplace_back(sym, m, n);
+    }
+    const Layout layout = lanes > 1 ? Layout::interleaved : Layout::contiguous;
+    for (int r = 0; r <= J; ++r) {
+      const std::vector<int> dims{int(rows(r)), int(cols(r))};
+      inverse.emplace_back(Plan::Kind::backward, dims, lanes, options.planning, layout);
+      r2c.emplace_back(Plan::Kind::r2c, dims, lanes, options.planning, layout);
+    }
+    c2r_out = Plan(Plan::Kind::c2r, {int(Mo), int(No)}, lanes, options.planning, layout);
+
+    // Channel order (§2.9): S0; (j1, θ1); then (j1, θ1, j2, θ2) with j2 > j1.
+    meta.push_back({0, -1, -1, -1, -1});
+    for (const auto& f : bank.psi) meta.push_back({1, f.j, f.theta, -1, -1});
+    if (max_order == 2)
+      for (const auto& f1 : bank.psi)
+        for (const auto& f2 : bank.psi)
+          if (f2.j > f1.j) meta.push_back({2, f1.j, f1.theta, f2.j, f2.theta});
+  }
+
+  // The kernels below work on B interleaved lanes (B = lanes, a compile-time constant).
+
+  // Z = Sub_s(Y · F) at size (rows/s) × zcols, Z row stride zstride (§0, §2.8).
+  template <int B>
+  static void multiply_subsample(const C* Y, const Filter& f, std::size_t s, std::size_t zcols,
+                                 std::size_t zstride, C* Z) {
+    const std::size_t mo = f.rows / s, no = f.cols / s;
+    for (std::size_t m = 0; m < mo; ++m) std::fill_n(Z + m * zstride * B, zcols * B, C(0));
+    for (std::size_t row = 0; row < f.rows; ++row) {
+      C* z = Z + (row % mo) * zstride * B;
+      for (std::size_t b = 0; b < s; ++b) {
+        const C* y = Y + (row * f.cols + b * no) * B;
+        const T* g = f.v.data() + row * f.cols + b * no;
+        for (std::size_t n = 0; n < zcols; ++n)
+          for (int l = 0; l < B; ++l) z[n * B + l] += y[n * B + l] * g[n];
+      }
+    }
+  }
+
+  // Full spectrum of real images at level r: r2c, then the Hermitian half filled in.
+  template <int B>
+  void spectrum(int r, const T* u, C* y) const {
+    const std::size_t m = rows(r), n = cols(r), h = n / 2 + 1;
+    r2c[r](u, y);
+    for (std::size_t k = m; k-- > 1;)  // spread rows of length h to rows of length n
+      std::copy_backward(y + k * h * B, y + (k * h + h) * B, y + (k * n + h) * B);
+    for (std::size_t k = 0; k < m; ++k)
+      for (std::size_t l = h; l < n; ++l) {
+        const C* src = y + (((m - k) % m) * n + (n - l)) * B;
+        C* dst = y + (k * n + l) * B;
+        for (int b = 0; b < B; ++b) dst[b] = std::conj(src[b]);
+      }
+  }
+
+  // Output channel `ch`: Re IDFT2(Sub_{2^{J−r}}(Y·φ̂^{(r)})), cropped by one sample per side,
+  // written for the `valid` first lanes to out[b][ch].
+  template <int B>
+  void average(const C* y, int r, Workspace& w, T* out, std::size_t ch, std::size_t valid) const {
+    multiply_subsample<B>(y, phi[r], std::size_t{1} << (bank.J - r), No / 2 + 1, No / 2 + 1, w.zout.data());
+    c2r_out(w.zout.data(), w.s.data());
+    const std::size_t oc = No - 2, plane = (Mo - 2) * oc, per_image = meta.size() * plane;
+    for (std::size_t b = 0; b < valid; ++b) {
+      T* o = out + b * per_image + ch * plane;
+      for (std::size_t i = 1; i + 1 < Mo; ++i)
+        for (std::size_t j = 1; j + 1 < No; ++j) *o++ = w.s[(i * No + j) * B + b];
+    }
+  }
+
+  // U = |IDFT2(Sub_s(Y·ψ))| at level r_out, then its spectrum into y_out.
+  template <int B>
+  void propagate(const C* y, const Filter& f, int r_in, int r_out, Workspace& w, C* y_out) const {
+    const std::size_t s = std::size_t{1} << (r_out - r_in);
+    multiply_subsample<B>(y, f, s, cols(r_out), cols(r_out), w.z.data());
+    inverse[r_out](w.z.data(), w.zt.data());
+    detail::modulus(w.zt.data(), rows(r_out) * cols(r_out) * B, w.u.data());
+    spectrum<B>(r_out, w.u.data(), y_out);
+  }
+
+  // Scatters images x[0 … valid−1] (valid ≤ B; the other lanes are zero) into out.
+  template <int B>
+  void block(const T* x, std::size_t valid, Workspace& w, T* out) const {
+    const std::size_t Mp = bank.Mp, Np = bank.Np, M = bank.M, N = bank.N;
+    if (valid < std::size_t(B)) std::fill(w.x.begin(), w.x.end(), T(0));
+    for (std::size_t i = 0; i < Mp; ++i) {
+      const std::size_t si = reflect_index(long(i) - long(bank.pad_top), M);
+      for (std::size_t j = 0; j < Np; ++j) {
+        const std::size_t sj = reflect_index(long(j) - long(bank.pad_left), N);
+        for (std::size_t b = 0; b < valid; ++b) w.x[(i * Np + j) * B + b] = x[b * M * N + si * N + sj];
+      }
+    }
+    spectrum<B>(0, w.x.data(), w.y0.data());
+    average<B>(w.y0.data(), 0, w, out, 0, valid);
+    std::size_t ch2 = 1 + bank.psi.size();
+    for (std::size_t n1 = 0; n1 < bank.psi.size(); ++n1) {
+      const int j1 = bank.psi[n1].j;
+      propagate<B>(w.y0.data(), psi[n1][0], 0, j1, w, w.y1.data());
+      average<B>(w.y1.data(), j1, w, out, 1 + n1, valid);
+      if (max_order < 2) continue;
+      for (std::size_t n2 = 0; n2 < bank.psi.size(); ++n2) {
+        const int j2 = bank.psi[n2].j;
+        if (j2 <= j1) continue;
+        propagate<B>(w.y1.data(), psi[n2][j1], j1, j2, w, w.y2.data());
+        average<B>(w.y2.data(), j2, w, out, ch2++, valid);
+      }
+    }
+  }
+
+  void run(const T* x, std::size_t batch, T* out) const {
+    detail::check_finite(x, batch * bank.M * bank.N);
+    const std::size_t in_size = bank.M * bank.N, out_size = meta.size() * (Mo - 2) * (No - 2);
+    const std::size_t B = lanes, blocks = (batch + B - 1) / B;
+    const std::size_t nt = std::min<std::size_t>(options.threads, blocks);
+    // Threads take whole blocks of a fixed partition: an image's lane never depends on nt.
+    auto work = [&](std::size_t k0, std::size_t k1) {
+      Workspace w(*this);
+      for (std::size_t k = k0; k < k1; ++k) {
+        const std::size_t b0 = k * B, valid = std::min(B, batch - b0);
+        if (lanes == 8) block<8>(x + b0 * in_size, valid, w, out + b0 * out_size);
+        else block<1>(x + b0 * in_size, valid, w, out + b0 * out_size);
+      }
+    };
+    if (nt <= 1) return work(0, blocks);
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < nt; ++t) pool.emplace_back(work, blocks * t / nt, blocks * (t + 1) / nt);
+    for (auto& th : pool) th.join();
+  }
+};
+
+template <class T>
+BasicScattering2D<T>::BasicScattering2D(int J, std::size_t M, std::size_t N, int L, int max_order,
+                                        ExecOptions options)
+    : impl_(std::make_unique<Impl>(J, M, N, L, max_order, options)) {}
+template <class T>
+BasicScattering2D<T>::~BasicScattering2D() = default;
+template <class T>
+BasicScattering2D<T>::BasicScattering2D(BasicScattering2D&&) noexcept = default;
+template <class T>
+BasicScattering2D<T>& BasicScattering2D<T>::operator=(BasicScattering2D&&) noexcept = default;
+
+template <class T>
+std::size_t BasicScattering2D<T>::output_rows() const { return impl_->Mo - 2; }
+template <class T>
+std::size_t BasicScattering2D<T>::output_cols() const { return impl_->No - 2; }
+template <class T>
+std::size_t BasicScattering2D<T>::channels() const { return impl_->meta.size(); }
+template <class T>
+const std::vector<PathMeta2D>& BasicScattering2D<T>::meta() const { return impl_->meta; }
+template <class T>
+const FilterBank2D& BasicScattering2D<T>::filters() const { return impl_->bank; }
+
+template <class T>
+void BasicScattering2D<T>::operator()(const T* x, std::size_t batch, T* out) const {
+  impl_->run(x, batch, out);
+}
+
+template <class T>
+Array<T> BasicScattering2D<T>::operator()(const Array<T>& x) const {
+  const auto& b = impl_->bank;
+  if (x.ndim() < 2 || x.shape[x.ndim() - 2] != b.M || x.shape.back() != b.N)
+    throw InputError("input of shape " + shape_string(x.shape) + " does not fit: expected (..., " +
+                     std::to_string(b.M) + ", " + std::to_string(b.N) + ")");
+  Shape s(x.shape.begin(), x.shape.end() - 2);
+  const std::size_t batch = shape_size(s);
+  s.insert(s.end(), {channels(), output_rows(), output_cols()});
+  Array<T> out(s);
+  impl_->run(x.data.data(), batch, out.data.data());
+  return out;
+}
+
+template class BasicScattering2D<float>;
+template class BasicScattering2D<double>;
+
+}  // namespace wst

@@ -1,0 +1,75 @@
+// Private building blocks of the scattering cascades (not installed).
+#pragma once
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wst/error.hpp"
+#include "wst/fft.hpp"
+
+namespace wst::detail {
+
+// A real filter in Fourier stored densely, plus the runs [begin, end) where it is non-zero:
+// products skip exact zeros, which changes no bit of the result.
+template <class T>
+struct SparseFilter {
+  AlignedVector<T> values;
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+
+  SparseFilter() = default;
+  // values[k] = scale · f[k], converted to T.
+  SparseFilter(const std::vector<double>& f, double scale) : values(f.size()) {
+    for (std::size_t k = 0; k < f.size(); ++k) values[k] = static_cast<T>(f[k] * scale);
+    for (std::size_t k = 0; k < f.size();) {
+      if (values[k] == T(0)) {
+        ++k;
+        continue;
+      }
+      std::size_t e = k;
+      while (e < f.size() && values[e] != T(0)) ++e;
+      runs.emplace_back(k, e);
+      k = e;
+    }
+  }
+};
+
+// Z[m] = Σ_a Y[m + a·n_out] · f[m + a·n_out], m < n_out: the filter product followed by the
+// Fourier subsampling of spec §0 (its 1/s, like the inverse DFT's 1/n, is folded into f).
+template <class T>
+void multiply_subsample(const std::complex<T>* Y, const SparseFilter<T>& f, std::size_t n_out,
+                        std::complex<T>* Z) {
+  for (std::size_t m = 0; m < n_out; ++m) Z[m] = 0;
+  const T* fv = f.values.data();
+  for (auto [b, e] : f.runs) {
+    std::size_t k = b;
+    while (k < e) {
+      const std::size_t m0 = k % n_out;
+      const std::size_t stop = std::min(e, k + (n_out - m0));
+      std::complex<T>* z = Z + m0 - k;
+      for (std::size_t i = k; i < stop; ++i) z[i] += Y[i] * fv[i];
+      k = stop;
+    }
+  }
+}
+
+// U[i] = |z[i]| (spec §0's modulus).
+template <class T>
+void modulus(const std::complex<T>* z, std::size_t n, T* u) {
+  const T* p = reinterpret_cast<const T*>(z);
+  for (std::size_t i = 0; i < n; ++i) u[i] = std::sqrt(p[2 * i] * p[2 * i] + p[2 * i + 1] * p[2 * i + 1]);
+}
+
+// Throws InputError unless every x[i] is finite.
+template <class T>
+void check_finite(const T* x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(x[i]))
+      throw InputError("input holds " + std::string(std::isnan(x[i]) ? "NaN" : "Inf") +
+                       " at flat index " + std::to_string(i) + ": scattering needs finite values");
+}
+
+}  // namespace wst::detail

@@ -1,0 +1,340 @@
+// The `wst` command line, run as a separate process: outputs of the scatter commands (checked
+// against the library), help, and every rejected input with its exit code and one-line message,
+// leaving no output file behind.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "test_support.hpp"
+#include "wst/npy.hpp"
+#include "wst/scattering_1d.hpp"
+#include "wst/scattering_2d.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::string_literals;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
+  return names;
+}
+
+struct Result {
+  int code;  // exit status, or 128 + signal number
+  std::string out, err;
+};
+
+// Runs `wst <args>`, capturing stdout and stderr.
+Result run_cli(const std::string& args) {
+  static const std::string capture = wst::test::temp_dir();
+  const std::string out = capture + "/stdout", err = capture + "/stderr";
+  const int status =
+      std::system((wst::test::cli_path() + " " + args + " >" + out + " 2>" + err).c_str());
+  const int code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return {code, read_file(out), read_file(err)};
+}
+
+// Deterministic finite test data.
+template <class T>
+wst::Array<T> smooth_noise(wst::Shape shape) {
+  wst::Array<T> a(std::move(shape));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    a.data[i] = T(std::sin(0.7 * double(i)) + std::cos(0.013 * double(i * i % 977)));
+  return a;
+}
+
+// A hand-made .npy file (version 1.0) with the given header dict and raw data.
+std::string npy_bytes(std::string dict, const std::string& data) {
+  dict.append((64 - (10 + dict.size() + 1) % 64) % 64, ' ').push_back('\n');
+  return "\x93NUMPY\x01\x00"s + char(dict.size() & 0xff) + char(dict.size() >> 8) + dict + data;
+}
+
+// Input files shared by all tests, made once: <name>.npy in inputs_dir().
+const std::string& inputs_dir() {
+  static const std::string dir = [] {
+    const std::string d = wst::test::temp_dir();
+    const auto file = [&](const std::string& name) { return d + "/" + name + ".npy"; };
+    wst::write_npy(file("images_f32"), smooth_noise<float>({2, 32, 32}));
+    wst::write_npy(file("images_f64"), smooth_noise<double>({2, 32, 32}));
+    wst::write_npy(file("signals"), smooth_noise<float>({3, 1024}));
+    wst::write_npy(file("empty"), wst::Array<double>({0, 32, 32}));
+    wst::write_npy(file("vector"), smooth_noise<double>({32}));
+    wst::write_npy(file("integers"), wst::Array<std::int64_t>({2, 32, 32}));
+    auto with_nan = smooth_noise<double>({2, 32, 32});
+    with_nan.data[1100] = std::numeric_limits<double>::quiet_NaN();
+    wst::write_npy(file("nan"), with_nan);
+    auto with_inf = smooth_noise<float>({1, 32, 32});
+    with_inf.data[5] = -std::numeric_limits<float>::infinity();
+    wst::write_npy(file("inf"), with_inf);
+    std::ofstream(file("big_endian"), std::ios::binary)
+        << npy_bytes("{'descr': '>f8', 'fortran_order': False, 'shape': (1, 8, 8), }",
+                     std::string(8 * 64, '\0'));
+    std::ofstream(file("truncated"), std::ios::binary)
+        << npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 32, 32), }",
+                     std::string(1000, '\0'));
+    return d;
+  }();
+  return dir;
+}
+
+std::string input(const std::string& name) { return inputs_dir() + "/" + name + ".npy"; }
+
+// Each test writes into its own empty folder.
+class Cli : public ::testing::Test {
+ protected:
+  std::string dir = wst::test::temp_dir();
+  std::string out = dir + "/out.npy", meta = dir + "/meta.json";
+};
+
+// ---- success ----------------------------------------------------------------------------------
+
+TEST_F(Cli, Scatter2dFloat32WithMeta) {
+  const Result r = run_cli("scatter2d --J 2 --plan estimate " + input("images_f32") + " " + out +
+                           " --meta " + meta);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+
+  const wst::NpyArray y = wst::read_npy(out);
+  ASSERT_TRUE(std::holds_alternative<wst::Array<float>>(y)) << wst::npy_dtype_name(y);
+  EXPECT_EQ(std::get<wst::Array<float>>(y).shape, (wst::Shape{2, 81, 8, 8}));
+
+  const auto m = nlohmann::json::parse(read_file(meta));
+  EXPECT_EQ(m["transform"], "scatter2d");
+  EXPECT_EQ(m["J"], 2);
+  EXPECT_EQ(m["L"], 8);
+  EXPECT_EQ(m["max_order"], 2);
+  EXPECT_EQ(m["input_shape"], nlohmann::json({2, 32, 32}));
+  EXPECT_EQ(m["output_shape"], nlohmann::json({2, 81, 8, 8}));
+  ASSERT_EQ(m["channels"].size(), 81u);
+  EXPECT_EQ(
+      m["channels"][0],
+      nlohmann::json::parse(R"({"order":0,"j1":null,"theta1":null,"j2":null,"theta2":null})"));
+  EXPECT_EQ(m["channels"][16],
+            nlohmann::json::parse(R"({"order":1,"j1":1,"theta1":7,"j2":null,"theta2":null})"));
+  EXPECT_EQ(m["channels"][17],
+            nlohmann::json::parse(R"({"order":2,"j1":0,"theta1":0,"j2":1,"theta2":0})"));
+}
+
+TEST_F(Cli, Scatter2dFloat64MatchesLibrary) {
+  const Result r = run_cli("scatter2d --J 2 --L 8 --threads 2 --plan estimate " +
+                           input("images_f64") + " " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const wst::NpyArray y = wst::read_npy(out);
+  ASSERT_TRUE(std::holds_alternative<wst::Array<double>>(y)) << wst::npy_dtype_name(y);
+  const auto& got = std::get<wst::Array<double>>(y);
+  EXPECT_EQ(got.shape, (wst::Shape{2, 81, 8, 8}));
+
+  const wst::Scattering2D s(2, 32, 32, 8, 2, {1, wst::Planning::estimate});
+  const auto expected = s(wst::read_npy_as<double>(input("images_f64")));
+  EXPECT_LT(wst::test::rel_error(got.data, expected.data), 1e-12);
+  EXPECT_EQ(list_dir(dir), std::vector<std::string>{"out.npy"});  // no meta, no temporaries
+}
+
+TEST_F(Cli, Scatter2dMaxOrder1) {
+  const Result r = run_cli("scatter2d --J 2 --L 4 --max-order 1 --plan estimate " +
+                           input("images_f32") + " " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(wst::read_npy_as<float>(out).shape, (wst::Shape{2, 9, 8, 8}));
+}
+
+TEST_F(Cli, Scatter1dWithMetaMatchesLibrary) {
+  const Result r = run_cli("scatter1d --J 6 --Q 8 --plan estimate " + input("signals") + " " + out +
+                           " --meta " + meta);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const wst::NpyArray y = wst::read_npy(out);
+  ASSERT_TRUE(std::holds_alternative<wst::Array<float>>(y)) << wst::npy_dtype_name(y);
+  const auto& got = std::get<wst::Array<float>>(y);
+  EXPECT_EQ(got.shape, (wst::Shape{3, 126, 16}));
+
+  const wst::Scattering1Df s(6, 1024, {8, 1}, 0, 2, {1, wst::Planning::estimate});
+  EXPECT_LT(wst::test::rel_error(got.data, s(wst::read_npy_as<float>(input("signals"))).data),
+            1e-6);
+
+  const auto m = nlohmann::json::parse(read_file(meta));
+  EXPECT_EQ(m["transform"], "scatter1d");
+  EXPECT_EQ(m["Q"], nlohmann::json({8, 1}));
+  EXPECT_EQ(m["T"], 64);
+  ASSERT_EQ(m["channels"].size(), 126u);
+  for (std::size_t c = 0; c < 126; ++c) {
+    const auto& ch = m["channels"][c];
+    const std::size_t order = ch["order"];
+    EXPECT_EQ(order, std::size_t(s.meta()[c].order));
+    for (const char* key : {"n", "j", "xi", "sigma"}) EXPECT_EQ(ch[key].size(), order) << key;
+    if (order > 0) {
+      EXPECT_EQ(ch["n"][0], s.meta()[c].n[0]);
+    }
+  }
+}
+
+TEST_F(Cli, HelpListsCommandsAndOptions) {
+  Result r = run_cli("--help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* word : {"scatter2d", "scatter1d", "demo"})
+    EXPECT_NE(r.out.find(word), std::string::npos) << word;
+
+  r = run_cli("scatter2d --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* word :
+       {"--J", "--L", "--max-order", "--threads", "--plan", "--meta", "IN", "OUT", "estimate"})
+    EXPECT_NE(r.out.find(word), std::string::npos) << word;
+
+  r = run_cli("scatter1d --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* word :
+       {"--J", "--Q", "--Q2", "--T", "--max-order", "--threads", "--plan", "--meta"})
+    EXPECT_NE(r.out.find(word), std::string::npos) << word;
+}
+
+TEST_F(Cli, Demo) {
+  const Result r = run_cli("demo --plan estimate --threads 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* word : {"scatter2d", "scatter1d", "(8, 217, 8, 8)", "energy"})
+    EXPECT_NE(r.out.find(word), std::string::npos) << word << " not in\n" << r.out;
+}
+
+// ---- failures ---------------------------------------------------------------------------------
+
+struct BadCase {
+  std::string name;
+  std::string args;  // {name} is input(name); {dir}, {out}, {meta} are the test's folder and files
+  int code;
+  std::vector<std::string> words;  // expected in the message, with the same substitutions
+};
+
+std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
+
+class CliRejects : public Cli, public ::testing::WithParamInterface<BadCase> {
+ protected:
+  std::string expand(const std::string& text) const {
+    std::string result;
+    for (std::size_t i = 0; i < text.size();) {
+      const std::size_t close = text.find('}', i);
+      if (text[i] != '{' || close == std::string::npos) {
+        result += text[i++];
+        continue;
+      }
+      const std::string key = text.substr(i + 1, close - i - 1);
+      result += key == "dir" ? dir : key == "out" ? out : key == "meta" ? meta : input(key);
+      i = close + 1;
+    }
+    return result;
+  }
+};
+
+TEST_P(CliRejects, WithOneLineMessageAndNoOutput) {
+  const BadCase& c = GetParam();
+  const Result r = run_cli(expand(c.args));
+  EXPECT_EQ(r.code, c.code) << r.err;
+  EXPECT_TRUE(r.err.starts_with("wst: error: ")) << r.err;
+  EXPECT_TRUE(r.err.ends_with("\n") && r.err.find('\n') == r.err.size() - 1)
+      << "not one line: " << r.err;
+  for (const auto& word : c.words)
+    EXPECT_NE(r.err.find(expand(word)), std::string::npos) << expand(word) << " not in " << r.err;
+  EXPECT_EQ(list_dir(dir), std::vector<std::string>{}) << "left output behind";
+}
+
+const std::string f32 = " {images_f32} {out} --meta {meta}";  // the usual files of a 2D run
+
+INSTANTIATE_TEST_SUITE_P(
+    BadInput, CliRejects,
+    ::testing::Values(
+        // bad parameters: exit 2
+        BadCase{"J0", "scatter2d --J 0 --plan estimate" + f32, 2, {"J=0", "out of range"}},
+        BadCase{"JLargerThanImage",
+                "scatter2d --J 6 --plan estimate" + f32,
+                2,
+                {"J=6", "2^J=64", "32"}},
+        BadCase{"L0", "scatter2d --J 2 --L 0 --plan estimate" + f32, 2, {"L=0", "out of range"}},
+        BadCase{"Q0",
+                "scatter1d --J 6 --Q 0 --plan estimate {signals} {out} --meta {meta}",
+                2,
+                {"Q=0", "out of range"}},
+        BadCase{"NegativeT",
+                "scatter1d --J 6 --T -3 --plan estimate {signals} {out}",
+                2,
+                {"--T", ">= 0"}},
+        BadCase{"MaxOrder3In2D",
+                "scatter2d --J 2 --max-order 3 --plan estimate" + f32,
+                2,
+                {"--max-order"}},
+        BadCase{"ZeroThreads",
+                "scatter2d --J 2 --threads 0 --plan estimate" + f32,
+                2,
+                {"--threads", ">= 1"}},
+        BadCase{"UnknownPlan", "scatter2d --J 2 --plan fast" + f32, 2, {"--plan", "fast"}},
+        BadCase{"UnknownOption", "scatter2d --J 2 --bogus 1 --plan estimate" + f32, 2, {"--bogus"}},
+        BadCase{"MissingJ", "scatter2d --plan estimate" + f32, 2, {"--J", "required"}},
+        BadCase{"MissingOutput",
+                "scatter2d --J 2 --plan estimate {images_f32}",
+                2,
+                {"OUT", "required"}},
+        BadCase{"MissingBothPaths", "scatter1d --J 6", 2, {"IN", "required"}},
+        BadCase{"MetaSameAsOutput",
+                "scatter2d --J 2 --plan estimate {images_f32} {out} --meta {out}",
+                2,
+                {"--meta"}},
+        BadCase{"UnknownCommand", "scatter3d --J 2", 2, {"unknown command 'scatter3d'"}},
+        BadCase{"NoCommand", "", 2, {"subcommand"}},
+        // bad data or files: exit 1
+        BadCase{"EmptyArray",
+                "scatter2d --J 2 --plan estimate {empty} {out}",
+                1,
+                {"{empty}: empty array of shape (0, 32, 32)"}},
+        BadCase{"WrongRank",
+                "scatter2d --J 2 --plan estimate {vector} {out}",
+                1,
+                {"{vector}", "(32,)", "(..., M, N)"}},
+        BadCase{"NaN",
+                "scatter2d --J 2 --plan estimate {nan} {out} --meta {meta}",
+                1,
+                {"{nan}: ", "NaN"}},
+        BadCase{"Inf", "scatter2d --J 2 --plan estimate {inf} {out}", 1, {"{inf}: ", "Inf"}},
+        BadCase{"IntegerInput",
+                "scatter2d --J 2 --plan estimate {integers} {out}",
+                1,
+                {"{integers}: dtype int64 ('<i8') is not supported", "float32 or float64"}},
+        BadCase{"BigEndian",
+                "scatter2d --J 2 --plan estimate {big_endian} {out}",
+                1,
+                {"{big_endian}: ", "big-endian", "astype('<f8')"}},
+        BadCase{"Truncated",
+                "scatter2d --J 2 --plan estimate {truncated} {out}",
+                1,
+                {"{truncated}: ", "truncated data", "expected 4096 bytes", "found 1000"}},
+        BadCase{"MissingInput",
+                "scatter2d --J 2 --plan estimate {missing} {out}",
+                1,
+                {"{missing}: cannot open: No such file"}},
+        BadCase{"OutputFolderMissing",
+                "scatter2d --J 2 --plan estimate {images_f32} {dir}/no/out.npy",
+                1,
+                {"{dir}/no/out.npy: cannot write: No such file"}},
+        BadCase{"MetaFolderMissing",
+                "scatter2d --J 2 --plan estimate {images_f32} {out} --meta {dir}/no/m.json",
+                1,
+                {"{dir}/no/m.json: cannot write"}},
+        BadCase{"OutputIsFolder",
+                "scatter2d --J 2 --plan estimate {images_f32} {dir}",
+                1,
+                {"cannot write"}}),
+    [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
+
+}  // namespace

@@ -1,0 +1,44 @@
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace wst::test {
+
+std::string shared_dir() {
+  const fs::path p = fs::path(WST_SHARED_DIR);
+  if (!fs::is_directory(p / "reference" / "kymatio")) {
+    ADD_FAILURE() << "reference data not found at " << p
+                  << ": the tests need ../shared beside the repository root";
+    throw std::runtime_error("missing ../shared");
+  }
+  return fs::canonical(p).string();
+}
+
+std::string kymatio_ref(const std::string& relative) {
+  return shared_dir() + "/reference/kymatio/" + relative;
+}
+
+std::string cli_path() { return WST_CLI; }
+
+std::string temp_dir() {
+  static std::vector<std::string> made;
+  static struct Cleaner {
+    ~Cleaner() {
+      for (auto& d : made) {
+        std::error_code ec;
+        fs::remove_all(d, ec);
+      }
+    }
+  } cleaner;
+  std::string tmpl = (fs::temp_directory_path() / "wst-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  made.push_back(tmpl);
+  return tmpl;
+}
+
+}  // namespace wst::test

@@ -1,0 +1,35 @@
+// Helpers shared by the tests: where the reference data are, and relative errors.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace wst::test {
+
+// ../shared beside the repository root (as CI lays it out). Fails the test loudly if missing.
+std::string shared_dir();
+// Path of a file under ../shared/reference/kymatio.
+std::string kymatio_ref(const std::string& relative);
+// Path of the built CLI.
+std::string cli_path();
+// A fresh empty temporary folder (removed at exit).
+std::string temp_dir();
+
+// max |a − b| / max |b| over the arrays (b is the reference; must not be all zeros).
+template <class A, class B>
+double rel_error(const A& a, const B& b, std::size_t n) {
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    num = std::max(num, std::abs(double(a[i]) - double(b[i])));
+    den = std::max(den, std::abs(double(b[i])));
+  }
+  return den > 0 ? num / den : INFINITY;
+}
+
+template <class VA, class VB>
+double rel_error(const VA& a, const VB& b) {
+  return a.size() == b.size() ? rel_error(a.data(), b.data(), a.size()) : INFINITY;
+}
+
+}  // namespace wst::test
