@@ -32,22 +32,35 @@ void periodized_gabor(std::size_t Mp, std::size_t Np, double sigma, double theta
   const double bound = 0.999 * std::min(1.0, s2) / den;
   const double inv_z = 1.0 / (2.0 * kPiQuirk * sigma * sigma / slant);
 
+  // The modulation factorises: e^{iξ(c·u + t·v)} = e^{iξc·u} · e^{iξt·v}; tabulate the v part.
+  std::vector<std::complex<double>> col_phase(5 * Np);
+  for (int f = -2; f <= 2; ++f)
+    for (std::size_t n = 0; n < Np; ++n)
+      col_phase[(f + 2) * Np + n] = std::polar(1.0, xi * t * (double(n) + double(f) * double(Np)));
+
   out.assign(Mp * Np, 0.0);
   if (envelope) envelope->assign(Mp * Np, 0.0);
   for (int e = -2; e <= 2; ++e) {
     for (std::size_t m = 0; m < Mp; ++m) {
       const double u = double(m) + double(e) * double(Mp);
-      if (bound * u * u > kUnderflow) continue;
+      const double v2max = kUnderflow / bound - u * u;  // beyond |v| > sqrt(v2max): exactly 0
+      if (v2max < 0) continue;
+      const double vmax = std::sqrt(v2max);
+      const std::complex<double> row_phase = std::polar(1.0, xi * c * u);
+      std::complex<double>* o = out.data() + m * Np;
+      double* env = envelope ? envelope->data() + m * Np : nullptr;
       for (int f = -2; f <= 2; ++f) {
-        for (std::size_t n = 0; n < Np; ++n) {
-          const double v = double(n) + double(f) * double(Np);
-          if (bound * (u * u + v * v) > kUnderflow) continue;
+        const double shift = double(f) * double(Np);
+        const double lo = std::max(0.0, std::ceil(-vmax - shift));
+        const double hi = std::min(double(Np) - 1.0, std::floor(vmax - shift));
+        const std::complex<double>* q = col_phase.data() + (f + 2) * Np;
+        for (std::size_t n = std::size_t(lo); double(n) <= hi; ++n) {
+          const double v = double(n) + shift;
           const double a = a11 * u * u + 2.0 * a12 * u * v + a22 * v * v;
           if (a > kUnderflow) continue;
           const double g = std::exp(-a);
-          const double phase = xi * (c * u + t * v);
-          out[m * Np + n] += std::complex<double>(g * std::cos(phase), g * std::sin(phase));
-          if (envelope) (*envelope)[m * Np + n] += g;
+          o[n] += g * (row_phase * q[n]);
+          if (env) env[n] += g;
         }
       }
     }
@@ -58,14 +71,24 @@ void periodized_gabor(std::size_t Mp, std::size_t Np, double sigma, double theta
 }
 
 // Re(DFT2(w)), each value rounded to float32 as Kymatio stores its filters (§2.5, §2.6).
-std::vector<double> fourier_real_f32(std::size_t Mp, std::size_t Np,
-                                     const std::vector<std::complex<double>>& w) {
-  AlignedVector<std::complex<double>> in(w.begin(), w.end()), out(w.size());
-  FftPlan<double>(FftPlan<double>::Kind::forward, {int(Mp), int(Np)})(in.data(), out.data());
-  std::vector<double> f(w.size());
-  for (std::size_t i = 0; i < w.size(); ++i) f[i] = static_cast<float>(out[i].real());
-  return f;
-}
+// One plan and one pair of buffers serve every filter of a bank.
+class RealPartOfDft {
+ public:
+  RealPartOfDft(std::size_t Mp, std::size_t Np)
+      : in_(Mp * Np), out_(Mp * Np), plan_(FftPlan<double>::Kind::forward, {int(Mp), int(Np)}) {}
+
+  std::vector<double> operator()(const std::vector<std::complex<double>>& w) {
+    std::copy(w.begin(), w.end(), in_.begin());
+    plan_(in_.data(), out_.data());
+    std::vector<double> f(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i) f[i] = static_cast<float>(out_[i].real());
+    return f;
+  }
+
+ private:
+  AlignedVector<std::complex<double>> in_, out_;
+  FftPlan<double> plan_;
+};
 
 }  // namespace
 
@@ -114,15 +137,15 @@ FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N) {
   b.pad_top = (b.Mp - M) / 2;
   b.pad_left = (b.Np - N) / 2;
 
-  b.phi = fourier_real_f32(b.Mp, b.Np,
-                           gabor_2d(b.Mp, b.Np, kSigma * std::pow(2.0, J - 1), 0.0, 0.0, 1.0));
+  RealPartOfDft fourier(b.Mp, b.Np);
+  b.phi = fourier(gabor_2d(b.Mp, b.Np, kSigma * std::pow(2.0, J - 1), 0.0, 0.0, 1.0));
   const double slant = 4.0 / L;
   for (int j = 0; j < J; ++j) {
     for (int th = 0; th < L; ++th) {
       const double sigma = kSigma * std::pow(2.0, j), xi = kXi / std::pow(2.0, j);
       const double angle = (static_cast<int>(L - L / 2.0 - 1) - th) * M_PI / L;
       b.psi.push_back(Filter2D{j, th, xi, sigma, angle,
-                               fourier_real_f32(b.Mp, b.Np, morlet_2d(b.Mp, b.Np, sigma, angle, xi, slant))});
+                               fourier(morlet_2d(b.Mp, b.Np, sigma, angle, xi, slant))});
     }
   }
   return b;

@@ -92,19 +92,24 @@ struct BasicScattering2D<T>::Impl {
 
   // The kernels below work on B interleaved lanes (B = lanes, a compile-time constant).
 
-  // Z = Sub_s(Y · F) at size (rows/s) × zcols, Z row stride zstride (§0, §2.8).
+  // Z = Sub_s(Y · F) at size (rows/s) × zcols, Z row stride zstride (§0, §2.8). Complex values
+  // are handled as (re, im) pairs of T so that the lane loop vectorises.
   template <int B>
   static void multiply_subsample(const C* Y, const Filter& f, std::size_t s, std::size_t zcols,
                                  std::size_t zstride, C* Z) {
     const std::size_t mo = f.rows / s, no = f.cols / s;
     for (std::size_t m = 0; m < mo; ++m) std::fill_n(Z + m * zstride * B, zcols * B, C(0));
     for (std::size_t row = 0; row < f.rows; ++row) {
-      C* z = Z + (row % mo) * zstride * B;
+      T* z = reinterpret_cast<T*>(Z + (row % mo) * zstride * B);
       for (std::size_t b = 0; b < s; ++b) {
-        const C* y = Y + (row * f.cols + b * no) * B;
+        const T* y = reinterpret_cast<const T*>(Y + (row * f.cols + b * no) * B);
         const T* g = f.v.data() + row * f.cols + b * no;
-        for (std::size_t n = 0; n < zcols; ++n)
-          for (int l = 0; l < B; ++l) z[n * B + l] += y[n * B + l] * g[n];
+        for (std::size_t n = 0; n < zcols; ++n) {
+          const T gn = g[n];
+          if constexpr (B > 1)
+            if (gn == T(0)) continue;  // exact: adds nothing
+          for (int l = 0; l < 2 * B; ++l) z[2 * B * n + l] += y[2 * B * n + l] * gn;
+        }
       }
     }
   }
