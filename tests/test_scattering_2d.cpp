@@ -3,6 +3,8 @@
 // constant image (zero-mean wavelets + reflect padding).
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -121,6 +123,26 @@ TEST(Scattering2D, ThreadCountDoesNotChangeAnyBit) {
   const std::vector<double> x_last(x5.end() - M * N, x5.end());
   const auto o_last = run(S1, x_last, 1);
   EXPECT_TRUE(std::equal(o_last.begin(), o_last.end(), ref5.end() - o_last.size()));
+}
+
+// Small images run 8 interleaved lanes and average leaf paths in space; large ones run 1 lane and
+// average in Fourier. Both must compute the same transform (to rounding), for small and large sizes.
+TEST(Scattering2D, LanesAndAveragingDomainsAgree) {
+  for (auto [J, M, N] : {std::tuple{2, 28, 28}, std::tuple{3, 40, 56}, std::tuple{2, 72, 60}}) {
+    const std::size_t B = 3;
+    const auto x = random_image(B * M * N, 29);
+    const Scattering2D S1(J, M, N, 6, 2, ExecOptions{1, Planning::estimate, 1});
+    const Scattering2D S8(J, M, N, 6, 2, ExecOptions{1, Planning::estimate, 8});
+    std::vector<double> o1(B * S1.channels() * S1.output_rows() * S1.output_cols()), o8(o1.size());
+    S1(x.data(), B, o1.data());
+    S8(x.data(), B, o8.data());
+    EXPECT_LE(rel_error(o8, o1), 1e-13) << M << "x" << N;
+    // Per channel too: the small high-order channels must agree as well as the large ones.
+    const std::size_t plane = S1.output_rows() * S1.output_cols();
+    for (std::size_t c = 0; c < B * S1.channels(); ++c)
+      ASSERT_LE(rel_error(o8.data() + c * plane, o1.data() + c * plane, plane), 1e-11) << "channel " << c;
+  }
+  EXPECT_THROW(Scattering2D(2, 32, 32, 8, 2, ExecOptions{1, Planning::estimate, 4}), UsageError);
 }
 
 TEST(Scattering2D, FloatAgreesWithDouble) {

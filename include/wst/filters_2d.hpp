@@ -38,6 +38,13 @@ std::vector<std::complex<double>> morlet_2d(std::size_t Mp, std::size_t Np, doub
 // Throws UsageError on J < 1, L < 1, or 2^J > min(M, N).
 FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N);
 
+// The low-pass φ̂ of morlet_filter_bank_2d before its float32 rounding is separable (θ = 0,
+// slant 1): φ̂[k, l] = rows[k] · cols[l], both real. Lets φ-averaging run separably in space.
+struct SeparableLowpass2D {
+  std::vector<double> rows, cols;
+};
+SeparableLowpass2D lowpass_factors_2d(int J, std::size_t Mp, std::size_t Np);
+
 // Filter at resolution level r: the low-frequency (M_p/2^r × N_p/2^r) block (§2.7).
 std::vector<double> crop_2d(const std::vector<double>& f, std::size_t Mp, std::size_t Np,
                             int level);

@@ -7,6 +7,10 @@ namespace wst {
 struct ExecOptions {
   int threads = 1;                     // threads splitting the batch; results do not depend on it
   Planning planning = Planning::measure;  // FFTW planner rigour (estimate in tests)
+  // 2D only: images processed together, interleaved, in 1 or 8 lanes; 0 chooses (8 when the
+  // padded image has at most 64×64 pixels). Results agree to rounding whatever the choice, and
+  // are bit-identical for a given choice whatever the threads or batch size.
+  int lanes = 0;
 };
 
 }  // namespace wst

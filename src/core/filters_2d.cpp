@@ -151,6 +151,27 @@ FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N) {
   return b;
 }
 
+SeparableLowpass2D lowpass_factors_2d(int J, std::size_t Mp, std::size_t Np) {
+  const double sigma = kSigma * std::pow(2.0, J - 1);
+  // Re DFT of Σ_{e=−2..2} exp(−(m + e·n)²/(2σ²)), the 1D factor of gabor(σ, 0, 0, 1) (§2.3).
+  auto factor = [sigma](std::size_t n) {
+    AlignedVector<std::complex<double>> g(n), G(n);
+    for (std::size_t m = 0; m < n; ++m)
+      for (int e = -2; e <= 2; ++e) {
+        const double u = double(m) + double(e) * double(n);
+        g[m] += std::exp(-u * u / (2.0 * sigma * sigma));
+      }
+    FftPlan<double>(FftPlan<double>::Kind::forward, {int(n)})(g.data(), G.data());
+    std::vector<double> f(n);
+    for (std::size_t k = 0; k < n; ++k) f[k] = G[k].real();
+    return f;
+  };
+  SeparableLowpass2D p{factor(Mp), factor(Np)};
+  const double inv_z = 1.0 / (2.0 * kPiQuirk * sigma * sigma);  // slant 1
+  for (auto& v : p.rows) v *= inv_z;
+  return p;
+}
+
 std::vector<double> crop_2d(const std::vector<double>& f, std::size_t Mp, std::size_t Np,
                             int level) {
   const std::size_t Mr = Mp >> level, Nr = Np >> level;

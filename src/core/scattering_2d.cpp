@@ -31,7 +31,12 @@ struct BasicScattering2D<T>::Impl {
   int lanes;            // images processed together, interleaved (element i of lane b at i·lanes + b)
   std::vector<PathMeta2D> meta;
   std::vector<std::vector<Filter>> psi;  // [n][level]
-  std::vector<Filter> phi;               // [level], symmetrised
+  std::vector<Filter> phi;               // [level], separable, symmetrised
+  // φ at level r in space is alpha[r] ⊗ beta[r] (IDFTs of φ̂'s factors): the averaging of a leaf
+  // path (whose spectrum nothing else needs) then costs two short 1D sums instead of an r2c, a
+  // product and a c2r. Used for small images (lanes > 1), where it is several times cheaper.
+  std::vector<AlignedVector<T>> alpha, beta;
+  bool spatial_leaves;
   std::vector<Plan> inverse, r2c;        // [level], `lanes` interleaved transforms each
   Plan c2r_out;
 
@@ -39,10 +44,11 @@ struct BasicScattering2D<T>::Impl {
   std::size_t cols(int r) const { return bank.Np >> r; }
 
   struct Workspace {
-    AlignedVector<T> x, u, s;
+    AlignedVector<T> x, u, s, t;
     AlignedVector<C> z, zt, zout, y0, y1, y2;
     explicit Workspace(const Impl& p)
-        : x(p.bank.Mp * p.bank.Np * p.lanes), u(x.size()), s(p.Mo * p.No * p.lanes), z(x.size()),
+        : x(p.bank.Mp * p.bank.Np * p.lanes), u(x.size()), s(p.Mo * p.No * p.lanes),
+          t(p.Mo * p.bank.Np * p.lanes), z(x.size()),
           zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
           y2(x.size()) {}
   };
@@ -58,20 +64,43 @@ struct BasicScattering2D<T>::Impl {
     // Small images: 8 lanes, so that FFTW and the products vectorise across images and each FFT
     // call does 8 transforms. Always 8 (never fewer for a short batch) so that every image goes
     // through the same arithmetic whatever the batch size or thread count.
-    lanes = bank.Mp * bank.Np <= 64 * 64 ? 8 : 1;
+    if (options.lanes != 0 && options.lanes != 1 && options.lanes != 8)
+      throw UsageError("lanes=" + std::to_string(options.lanes) + " is out of range: must be 0 (automatic), 1 or 8");
+    lanes = options.lanes ? options.lanes : bank.Mp * bank.Np <= 64 * 64 ? 8 : 1;
     for (const auto& f : bank.psi) {
       psi.emplace_back();
       const int levels = max_order > 1 ? std::max(f.j, 1) : 1;  // order 2 uses level j1 < j2
       for (int r = 0; r < levels; ++r) psi.back().emplace_back(crop_2d(f.fourier, bank.Mp, bank.Np, r), rows(r), cols(r));
     }
+    // φ̂ from its exact separable factors (lowpass_factors_2d; Kymatio's float32 copy, bank.phi,
+    // differs by at most one float32 rounding), each factor cropped to level r (§2.7) and
+    // symmetrised so that Re IDFT(Y·φ̂) is exactly a c2r transform.
+    spatial_leaves = lanes > 1;
+    const SeparableLowpass2D factors = lowpass_factors_2d(J, bank.Mp, bank.Np);
+    auto crop_sym = [](const std::vector<double>& f, std::size_t n) {
+      const std::size_t full = f.size();
+      std::vector<double> c(n), sym(n);
+      for (std::size_t k = 0; k < n; ++k) c[k] = f[k < n / 2 ? k : k + full - n];
+      for (std::size_t k = 0; k < n; ++k) sym[k] = 0.5 * (c[k] + c[(n - k) % n]);
+      return sym;
+    };
+    auto in_space = [](const std::vector<double>& f) {  // normalised IDFT of a real even f
+      const std::size_t n = f.size();
+      AlignedVector<std::complex<double>> a(f.begin(), f.end()), b(n);
+      FftPlan<double>(FftPlan<double>::Kind::backward, {int(n)})(a.data(), b.data());
+      AlignedVector<T> out(n);
+      for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<T>(b[k].real() / double(n));
+      return out;
+    };
     for (int r = 0; r < J; ++r) {
-      const std::vector<double> p = crop_2d(bank.phi, bank.Mp, bank.Np, r);
       const std::size_t m = rows(r), n = cols(r);
-      std::vector<double> sym(p.size());
+      const std::vector<double> a = crop_sym(factors.rows, m), b = crop_sym(factors.cols, n);
+      std::vector<double> outer(m * n);
       for (std::size_t k = 0; k < m; ++k)
-        for (std::size_t l = 0; l < n; ++l)
-          sym[k * n + l] = 0.5 * (p[k * n + l] + p[((m - k) % m) * n + (n - l) % n]);
-      phi.emplace_back(sym, m, n);
+        for (std::size_t l = 0; l < n; ++l) outer[k * n + l] = a[k] * b[l];
+      phi.emplace_back(outer, m, n);
+      alpha.push_back(in_space(a));
+      beta.push_back(in_space(b));
     }
     const Layout layout = lanes > 1 ? Layout::interleaved : Layout::contiguous;
     for (int r = 0; r <= J; ++r) {
@@ -143,14 +172,55 @@ struct BasicScattering2D<T>::Impl {
     }
   }
 
-  // U = |IDFT2(Sub_s(Y·ψ))| at level r_out, then its spectrum into y_out.
+  // Output channel `ch` from U in space, for a leaf path: S[i, j] = Σ_u α[s·i − u] Σ_v β[s·j − v]
+  // U[u, v] (indices mod M_r, N_r), i.e. IDFT2(DFT2(U)·φ̂^{(r)}) sampled every s = 2^{J−r}, for the
+  // kept rows and columns 1 … M_o − 2, 1 … N_o − 2 only.
   template <int B>
-  void propagate(const C* y, const Filter& f, int r_in, int r_out, Workspace& w, C* y_out) const {
+  void average_in_space(const T* u, int r, Workspace& w, T* out, std::size_t ch,
+                        std::size_t valid) const {
+    const std::size_t Mr = rows(r), Nr = cols(r), s = std::size_t{1} << (bank.J - r);
+    const std::size_t oi = Mo - 2, oj = No - 2, plane = oi * oj, per_image = meta.size() * plane;
+    const T* a = alpha[r].data();
+    const T* b = beta[r].data();
+    T* t = w.t.data();
+    for (std::size_t i = 0; i < oi; ++i) {  // rows: t[i][v] = Σ_u α[s(i+1) − u] U[u][v]
+      T* ti = t + i * Nr * B;
+      std::fill_n(ti, Nr * B, T(0));
+      for (std::size_t k = 0; k < Mr; ++k) {
+        const T ak = a[(s * (i + 1) + Mr - k) % Mr];
+        const T* uk = u + k * Nr * B;
+        for (std::size_t e = 0; e < Nr * B; ++e) ti[e] += ak * uk[e];
+      }
+    }
+    for (std::size_t i = 0; i < oi; ++i)  // columns: S[i][j] = Σ_v β[s(j+1) − v] t[i][v]
+      for (std::size_t j = 0; j < oj; ++j) {
+        T acc[B] = {};
+        const T* ti = t + i * Nr * B;
+        for (std::size_t v = 0; v < Nr; ++v) {
+          const T bv = b[(s * (j + 1) + Nr - v) % Nr];
+          for (int l = 0; l < B; ++l) acc[l] += bv * ti[v * B + l];
+        }
+        for (std::size_t l = 0; l < valid; ++l) out[l * per_image + ch * plane + i * oj + j] = acc[l];
+      }
+  }
+
+  // U = |IDFT2(Sub_s(Y·ψ))| at level r_out, into w.u.
+  template <int B>
+  void modulus_path(const C* y, const Filter& f, int r_in, int r_out, Workspace& w) const {
     const std::size_t s = std::size_t{1} << (r_out - r_in);
     multiply_subsample<B>(y, f, s, cols(r_out), cols(r_out), w.z.data());
     inverse[r_out](w.z.data(), w.zt.data());
     detail::modulus(w.zt.data(), rows(r_out) * cols(r_out) * B, w.u.data());
-    spectrum<B>(r_out, w.u.data(), y_out);
+  }
+
+  // Output channel of the path whose modulus is in w.u; its spectrum goes to y_out unless the
+  // path is a leaf averaged in space.
+  template <int B>
+  void finish_path(int r, bool leaf, Workspace& w, C* y_out, T* out, std::size_t ch,
+                   std::size_t valid) const {
+    if (leaf && spatial_leaves) return average_in_space<B>(w.u.data(), r, w, out, ch, valid);
+    spectrum<B>(r, w.u.data(), y_out);
+    average<B>(y_out, r, w, out, ch, valid);
   }
 
   // Scatters images x[0 … valid−1] (valid ≤ B; the other lanes are zero) into out.
@@ -170,14 +240,17 @@ struct BasicScattering2D<T>::Impl {
     std::size_t ch2 = 1 + bank.psi.size();
     for (std::size_t n1 = 0; n1 < bank.psi.size(); ++n1) {
       const int j1 = bank.psi[n1].j;
-      propagate<B>(w.y0.data(), psi[n1][0], 0, j1, w, w.y1.data());
-      average<B>(w.y1.data(), j1, w, out, 1 + n1, valid);
-      if (max_order < 2) continue;
+      // The averaging method depends on the path only (not on max_order), so max_order = 1 gives
+      // exactly the first channels of max_order = 2.
+      const bool leaf = j1 == bank.J - 1;
+      modulus_path<B>(w.y0.data(), psi[n1][0], 0, j1, w);
+      finish_path<B>(j1, leaf, w, w.y1.data(), out, 1 + n1, valid);
+      if (leaf || max_order < 2) continue;
       for (std::size_t n2 = 0; n2 < bank.psi.size(); ++n2) {
         const int j2 = bank.psi[n2].j;
         if (j2 <= j1) continue;
-        propagate<B>(w.y1.data(), psi[n2][j1], j1, j2, w, w.y2.data());
-        average<B>(w.y2.data(), j2, w, out, ch2++, valid);
+        modulus_path<B>(w.y1.data(), psi[n2][j1], j1, j2, w);
+        finish_path<B>(j2, true, w, w.y2.data(), out, ch2++, valid);
       }
     }
   }
