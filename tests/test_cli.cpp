@@ -41,12 +41,20 @@ struct Result {
   std::string out, err;
 };
 
+// Where run_cli captures output and points $WST_WISDOM_DIR.
+const std::string& capture_dir() {
+  static const std::string dir = wst::test::temp_dir();
+  return dir;
+}
+
 // Runs `wst <args>`, capturing stdout and stderr.
 Result run_cli(const std::string& args) {
-  static const std::string capture = wst::test::temp_dir();
+  const std::string& capture = capture_dir();
   const std::string out = capture + "/stdout", err = capture + "/stderr";
-  const int status =
-      std::system((wst::test::cli_path() + " " + args + " >" + out + " 2>" + err).c_str());
+  // FFTW wisdom goes to the temporary folder, not to the user's ~/.cache.
+  const int status = std::system(("WST_WISDOM_DIR=" + capture + " " + wst::test::cli_path() + " " +
+                                  args + " >" + out + " 2>" + err)
+                                     .c_str());
   const int code =
       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   return {code, read_file(out), read_file(err)};
@@ -153,6 +161,15 @@ TEST_F(Cli, Scatter2dMaxOrder1) {
                            input("images_f32") + " " + out);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(wst::read_npy_as<float>(out).shape, (wst::Shape{2, 9, 8, 8}));
+}
+
+// FFTW_MEASURE plans are remembered as wisdom in $WST_WISDOM_DIR (the capture folder here).
+TEST_F(Cli, MeasuredPlansAreSavedAsWisdom) {
+  const Result r = run_cli("scatter2d --J 1 --L 2 --max-order 1 --plan measure " +
+                           input("images_f32") + " " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(read_file(capture_dir() + "/wisdom-f32").empty());
+  EXPECT_EQ(list_dir(dir), std::vector<std::string>{"out.npy"});
 }
 
 TEST_F(Cli, Scatter1dWithMetaMatchesLibrary) {
