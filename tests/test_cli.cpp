@@ -24,11 +24,6 @@ using namespace std::string_literals;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 std::vector<std::string> list_dir(const std::string& dir) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir))
@@ -57,7 +52,7 @@ Result run_cli(const std::string& args) {
                                      .c_str());
   const int code =
       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  return {code, read_file(out), read_file(err)};
+  return {code, wst::test::read_file(out), wst::test::read_file(err)};
 }
 
 // Deterministic finite test data.
@@ -124,7 +119,7 @@ TEST_F(Cli, Scatter2dFloat32WithMeta) {
   ASSERT_TRUE(std::holds_alternative<wst::Array<float>>(y)) << wst::npy_dtype_name(y);
   EXPECT_EQ(std::get<wst::Array<float>>(y).shape, (wst::Shape{2, 81, 8, 8}));
 
-  const auto m = nlohmann::json::parse(read_file(meta));
+  const auto m = nlohmann::json::parse(wst::test::read_file(meta));
   EXPECT_EQ(m["transform"], "scatter2d");
   EXPECT_EQ(m["J"], 2);
   EXPECT_EQ(m["L"], 8);
@@ -168,7 +163,7 @@ TEST_F(Cli, MeasuredPlansAreSavedAsWisdom) {
   const Result r = run_cli("scatter2d --J 1 --L 2 --max-order 1 --plan measure " +
                            input("images_f32") + " " + out);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_FALSE(read_file(capture_dir() + "/wisdom-f32").empty());
+  EXPECT_FALSE(wst::test::read_file(capture_dir() + "/wisdom-f32").empty());
   EXPECT_EQ(list_dir(dir), std::vector<std::string>{"out.npy"});
 }
 
@@ -185,7 +180,7 @@ TEST_F(Cli, Scatter1dWithMetaMatchesLibrary) {
   EXPECT_LT(wst::test::rel_error(got.data, s(wst::read_npy_as<float>(input("signals"))).data),
             1e-6);
 
-  const auto m = nlohmann::json::parse(read_file(meta));
+  const auto m = nlohmann::json::parse(wst::test::read_file(meta));
   EXPECT_EQ(m["transform"], "scatter1d");
   EXPECT_EQ(m["Q"], nlohmann::json({8, 1}));
   EXPECT_EQ(m["T"], 64);

@@ -268,30 +268,18 @@ TEST(Periodize1D, SumsAliases) {
 
 // ---- parameter errors -----------------------------------------------------------------------
 
-template <class F>
-std::string usage_message(F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  } catch (...) {
-    return "<other exception>";
-  }
-  return "<no exception>";
-}
-
 TEST(FilterBank1DErrors, BadParametersThrowUsageErrorNamingTheArgument) {
   EXPECT_THROW(morlet_filter_bank_1d(0, 512, 8, 1, 0), UsageError);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_1d(0, 512, 8, 1, 0); }).find("J="), std::string::npos);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_1d(-3, 512, 8, 1, 0); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_1d(0, 512, 8, 1, 0); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_1d(-3, 512, 8, 1, 0); }).find("J="), std::string::npos);
 
-  EXPECT_NE(usage_message([] { morlet_filter_bank_1d(4, 512, 0, 1, 0); }).find("Q="), std::string::npos);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_1d(4, 512, 8, 0, 0); }).find("Q="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_1d(4, 512, 0, 1, 0); }).find("Q="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_1d(4, 512, 8, 0, 0); }).find("Q="), std::string::npos);
 
-  EXPECT_NE(usage_message([] { morlet_filter_bank_1d(4, 512, 8, 1, 513); }).find("T="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_1d(4, 512, 8, 1, 513); }).find("T="), std::string::npos);
 
   // 2^J > N.
-  EXPECT_NE(usage_message([] { morlet_filter_bank_1d(10, 512, 8, 1, 0); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_1d(10, 512, 8, 1, 0); }).find("J="), std::string::npos);
   // Boundary: 2^J = N and T = N are allowed.
   EXPECT_NO_THROW(morlet_filter_bank_1d(5, 32, 1, 1, 0));
   EXPECT_NO_THROW(morlet_filter_bank_1d(3, 32, 1, 1, 32));

@@ -167,24 +167,12 @@ TEST(Crop2D, KeepsTheLowFrequencyBlock) {
 
 // ---- parameter errors -----------------------------------------------------------------------
 
-template <class F>
-std::string usage_message(F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  } catch (...) {
-    return "<other exception>";
-  }
-  return "<no exception>";
-}
-
 TEST(FilterBank2DErrors, BadParametersThrowUsageErrorNamingTheArgument) {
   EXPECT_THROW(morlet_filter_bank_2d(0, 8, 32, 32), UsageError);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_2d(0, 8, 32, 32); }).find("J="), std::string::npos);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_2d(2, 0, 32, 32); }).find("L="), std::string::npos);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_2d(6, 8, 32, 32); }).find("J="), std::string::npos);
-  EXPECT_NE(usage_message([] { morlet_filter_bank_2d(4, 8, 15, 64); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_2d(0, 8, 32, 32); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_2d(2, 0, 32, 32); }).find("L="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_2d(6, 8, 32, 32); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_filter_bank_2d(4, 8, 15, 64); }).find("J="), std::string::npos);
   // Boundary: 2^J equal to the smaller side is allowed (the pad then equals the image size).
   EXPECT_NO_THROW(morlet_filter_bank_2d(4, 1, 16, 16));
 }

@@ -20,11 +20,6 @@ using namespace std::string_literals;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 void write_raw(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
@@ -46,18 +41,6 @@ std::string bytes_of(std::initializer_list<T> values) {
   return out;
 }
 
-// Runs f, expecting exception E; returns its message.
-template <class E>
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
-}
-
 void expect_contains(const std::string& message, std::initializer_list<std::string> parts) {
   for (const auto& part : parts)
     EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
@@ -67,7 +50,7 @@ void expect_contains(const std::string& message, std::initializer_list<std::stri
 // Expects read_npy(path) to throw InputError with a message starting with the path and holding
 // parts.
 void expect_input_error(const std::string& path, std::initializer_list<std::string> parts) {
-  const std::string msg = message_of<wst::InputError>([&] { wst::read_npy(path); });
+  const std::string msg = wst::test::message_of<wst::InputError>([&] { wst::read_npy(path); });
   EXPECT_TRUE(msg.starts_with(path + ": ")) << msg;
   expect_contains(msg, parts);
 }
@@ -105,7 +88,7 @@ TYPED_TEST(NpyRoundTrip, PreservesShapeValuesAndDtype) {
 TYPED_TEST(NpyRoundTrip, WritesVersion1HeaderPaddedTo64Bytes) {
   const std::string path = this->file("h.npy");
   wst::write_npy(path, wst::Array<TypeParam>({4, 512}));
-  const std::string bytes = read_file(path);
+  const std::string bytes = wst::test::read_file(path);
   ASSERT_GE(bytes.size(), 10u);
   EXPECT_EQ(bytes.substr(0, 8), "\x93NUMPY\x01\x00"s);
   const std::size_t header_len = std::uint8_t(bytes[8]) | std::uint8_t(bytes[9]) << 8;
@@ -126,7 +109,7 @@ TEST_F(Npy, DtypeNames) {
 
 TEST_F(Npy, ShapeReprOfOneDimensionHasTrailingComma) {
   wst::write_npy(file("v.npy"), wst::Array<float>({3}));
-  EXPECT_NE(read_file(file("v.npy")).find("'shape': (3,)"), std::string::npos);
+  EXPECT_NE(wst::test::read_file(file("v.npy")).find("'shape': (3,)"), std::string::npos);
 }
 
 TEST_F(Npy, ReadAsConvertsValues) {
@@ -149,7 +132,7 @@ TEST_F(Npy, OverwritesExistingFileAndLeavesNoTemporaries) {
 
 TEST_F(Npy, WriteFileAtomic) {
   wst::write_file_atomic(file("t.json"), "{\"a\": 1}\n");
-  EXPECT_EQ(read_file(file("t.json")), "{\"a\": 1}\n");
+  EXPECT_EQ(wst::test::read_file(file("t.json")), "{\"a\": 1}\n");
 }
 
 // ---- other writers' files ---------------------------------------------------------------------
@@ -201,7 +184,7 @@ TEST_F(Npy, ReadsKymatioReference) {
 
 TEST_F(Npy, MissingFileIsIoError) {
   const std::string path = file("missing.npy");
-  const std::string msg = message_of<wst::IoError>([&] { wst::read_npy(path); });
+  const std::string msg = wst::test::message_of<wst::IoError>([&] { wst::read_npy(path); });
   EXPECT_EQ(msg, path + ": cannot open: No such file or directory");
 }
 
@@ -286,7 +269,7 @@ TEST_F(Npy, FortranOrder) {
 TEST_F(Npy, UnwritableOutputIsIoErrorAndLeavesNothing) {
   const std::string path = file("no/such/dir/out.npy");
   const std::string msg =
-      message_of<wst::IoError>([&] { wst::write_npy(path, wst::Array<float>({2})); });
+      wst::test::message_of<wst::IoError>([&] { wst::write_npy(path, wst::Array<float>({2})); });
   EXPECT_EQ(msg, path + ": cannot write: No such file or directory");
   EXPECT_FALSE(fs::exists(path));
   EXPECT_THROW(wst::write_file_atomic(path, "x"), wst::IoError);
@@ -296,7 +279,7 @@ TEST_F(Npy, UnwritableOutputIsIoErrorAndLeavesNothing) {
 TEST_F(Npy, FailedRenameRemovesTemporary) {
   fs::create_directory(file("taken"));  // rename(2) cannot replace a folder with a file
   const std::string msg =
-      message_of<wst::IoError>([&] { wst::write_npy(file("taken"), wst::Array<double>({3})); });
+      wst::test::message_of<wst::IoError>([&] { wst::write_npy(file("taken"), wst::Array<double>({3})); });
   expect_contains(msg, {file("taken") + ": cannot write: "});
   EXPECT_TRUE(fs::is_directory(file("taken")));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 1);

@@ -20,15 +20,6 @@ using test::rel_error;
 
 const ExecOptions kFast{1, Planning::estimate};
 
-template <class T = double>
-std::vector<T> random_signal(std::size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<double> d(0.0, 1.0);
-  std::vector<T> v(n);
-  for (auto& x : v) x = T(d(gen));
-  return v;
-}
-
 template <class T>
 std::vector<T> run(const BasicScattering1D<T>& S, const std::vector<T>& x) {
   const std::size_t batch = x.size() / S.input_length();
@@ -86,7 +77,7 @@ TEST(Scattering1D, NonPowerOfTwoLengthsRunWithFiniteOutput) {
     EXPECT_EQ(S.output_length(), i1 - i0) << N;
     EXPECT_EQ(S.output_length(), N == 1000 ? 15u : 13u);
 
-    const auto x = random_signal(N, 7);
+    const auto x = test::random_normal(N, 7);
     const auto out = run(S, x);
     ASSERT_EQ(out.size(), S.channels() * S.output_length());
     for (double v : out) ASSERT_TRUE(std::isfinite(v));
@@ -101,7 +92,7 @@ TEST(Scattering1D, MaxOrder1IsThePrefixOfMaxOrder2) {
   const Scattering1D S1(6, N, {8, 1}, 0, 1, kFast), S2(6, N, {8, 1}, 0, 2, kFast);
   ASSERT_EQ(S1.channels(), 1 + S2.filters().psi1.size());
   ASSERT_EQ(S1.output_length(), S2.output_length());
-  const auto x = random_signal(B * N, 17);
+  const auto x = test::random_normal(B * N, 17);
   const auto o1 = run(S1, x), o2 = run(S2, x);
   const std::size_t T = S1.output_length(), C1 = S1.channels(), C2 = S2.channels();
   for (std::size_t b = 0; b < B; ++b)
@@ -145,7 +136,7 @@ TEST(Scattering1D, MaxOrder3ExtendsMaxOrder2) {
   }
   EXPECT_EQ(seen3, n3);
 
-  const auto x = random_signal(B * N, 23);
+  const auto x = test::random_normal(B * N, 23);
   const auto o2 = run(S2, x), o3 = run(S3, x);
   const std::size_t T = S2.output_length(), C2 = S2.channels(), C3 = S3.channels();
   for (std::size_t bb = 0; bb < B; ++bb)
@@ -165,9 +156,9 @@ TEST(Scattering1D, ThreadCountDoesNotChangeAnyBit) {
   const Scattering1D S1(6, N, {8, 1}, 0, 2, kFast);
   const Scattering1D S2(6, N, {8, 1}, 0, 2, ExecOptions{2, Planning::estimate});
   const Scattering1D S3(6, N, {8, 1}, 0, 2, ExecOptions{3, Planning::estimate});
-  const auto x4 = random_signal(4 * N, 29);
+  const auto x4 = test::random_normal(4 * N, 29);
   EXPECT_EQ(run(S1, x4), run(S2, x4));
-  const auto x5 = random_signal(5 * N, 31);
+  const auto x5 = test::random_normal(5 * N, 31);
   const auto ref5 = run(S1, x5);
   EXPECT_EQ(ref5, run(S3, x5));
   EXPECT_EQ(ref5, run(S2, x5));
@@ -181,7 +172,7 @@ TEST(Scattering1D, FloatAgreesWithDouble) {
   const std::size_t N = 512, B = 2;
   const Scattering1D Sd(6, N, {8, 1}, 0, 2, kFast);
   const Scattering1Df Sf(6, N, {8, 1}, 0, 2, kFast);
-  const auto xd = random_signal<double>(B * N, 37);
+  const auto xd = test::random_normal<double>(B * N, 37);
   const std::vector<float> xf(xd.begin(), xd.end());
   const auto od = run(Sd, xd);
   const auto of = run(Sf, xf);
@@ -194,7 +185,7 @@ TEST(Scattering1D, FloatAgreesWithDouble) {
 TEST(Scattering1D, ArrayOverloadKeepsLeadingDimensions) {
   const std::size_t N = 256;
   const Scattering1D S(4, N, {4, 1}, 0, 2, kFast);
-  const Array<double> x(Shape{2, 3, N}, random_signal(6 * N, 41));
+  const Array<double> x(Shape{2, 3, N}, test::random_normal(6 * N, 41));
   const auto out = S(x);
   EXPECT_EQ(out.shape, (Shape{2, 3, S.channels(), S.output_length()}));
   EXPECT_EQ(out.data, run(S, x.data));
@@ -208,7 +199,7 @@ TEST(Scattering1D, ArrayOverloadKeepsLeadingDimensions) {
 TEST(Scattering1D, EnergyIsPositiveAndFinite) {
   const std::size_t N = 1024;
   const Scattering1D S(6, N, {8, 1}, 0, 2, kFast);
-  const auto out = run(S, random_signal(N, 43));
+  const auto out = run(S, test::random_normal(N, 43));
   double e = 0;
   for (double v : out) e += v * v;
   EXPECT_TRUE(std::isfinite(e));
@@ -225,52 +216,40 @@ TEST(Scattering1D, EnergyIsPositiveAndFinite) {
 
 // ---- errors ---------------------------------------------------------------------------------
 
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (...) {
-    return "<other exception>";
-  }
-  return "<no exception>";
-}
-
 TEST(Scattering1DErrors, NonFiniteInputThrowsInputError) {
   const std::size_t N = 256;
   const Scattering1D S(4, N, {1, 1}, 0, 2, kFast);
   std::vector<double> out(2 * S.channels() * S.output_length());
-  auto x = random_signal(2 * N, 47);
+  auto x = test::random_normal(2 * N, 47);
   x[N + 17] = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_NE(message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("NaN"), std::string::npos);
+  EXPECT_NE(test::message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("NaN"), std::string::npos);
   x[N + 17] = -std::numeric_limits<double>::infinity();
-  EXPECT_NE(message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("Inf"), std::string::npos);
+  EXPECT_NE(test::message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("Inf"), std::string::npos);
   x[N + 17] = 1.0;
   EXPECT_NO_THROW(S(x.data(), 2, out.data()));
 
   const Scattering1Df Sf(4, N, {1, 1}, 0, 2, kFast);
-  Array<float> xf(Shape{N}, random_signal<float>(N, 53));
+  Array<float> xf(Shape{N}, test::random_normal<float>(N, 53));
   xf.data[0] = std::numeric_limits<float>::infinity();
-  EXPECT_NE(message_of<InputError>([&] { Sf(xf); }).find("Inf"), std::string::npos);
+  EXPECT_NE(test::message_of<InputError>([&] { Sf(xf); }).find("Inf"), std::string::npos);
 }
 
 TEST(Scattering1DErrors, WrongLastDimensionThrowsInputError) {
   const Scattering1D S(4, 256, {1, 1}, 0, 2, kFast);
-  EXPECT_THROW(S(Array<double>(Shape{2, 255}, random_signal(510, 59))), InputError);
-  EXPECT_THROW(S(Array<double>(Shape{256, 2}, random_signal(512, 61))), InputError);
+  EXPECT_THROW(S(Array<double>(Shape{2, 255}, test::random_normal(510, 59))), InputError);
+  EXPECT_THROW(S(Array<double>(Shape{256, 2}, test::random_normal(512, 61))), InputError);
   EXPECT_THROW(S(Array<double>(Shape{}, std::vector<double>{1.0})), InputError);
 }
 
 TEST(Scattering1DErrors, BadParametersThrowUsageError) {
-  EXPECT_NE(message_of<UsageError>([] { Scattering1D(4, 256, {1, 1}, 0, 0, kFast); }).find("max_order"),
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering1D(4, 256, {1, 1}, 0, 0, kFast); }).find("max_order"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering1D(4, 256, {1, 1}, 0, 4, kFast); }).find("max_order"),
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering1D(4, 256, {1, 1}, 0, 4, kFast); }).find("max_order"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering1D(4, 256, {1, 1}, 0, 2, ExecOptions{0, Planning::estimate}); })
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering1D(4, 256, {1, 1}, 0, 2, ExecOptions{0, Planning::estimate}); })
                 .find("threads"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering1D(0, 256, {1, 1}, 0, 2, kFast); }).find("J="),
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering1D(0, 256, {1, 1}, 0, 2, kFast); }).find("J="),
             std::string::npos);
   EXPECT_THROW(Scattering1Df(9, 256, {1, 1}, 0, 2, kFast), UsageError);  // 2^J > N
 }

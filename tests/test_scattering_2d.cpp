@@ -23,15 +23,6 @@ using test::rel_error;
 
 const ExecOptions kFast{1, Planning::estimate};
 
-template <class T = double>
-std::vector<T> random_image(std::size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<double> d(0.0, 1.0);
-  std::vector<T> v(n);
-  for (auto& x : v) x = T(d(gen));
-  return v;
-}
-
 template <class T>
 std::size_t plane(const BasicScattering2D<T>& S) {
   return S.output_rows() * S.output_cols();
@@ -85,7 +76,7 @@ TEST(Scattering2D, OutputShapesIncludingNonSquareAndNonPowerOfTwo) {
     const Scattering2D S(c.J, c.M, c.N, c.L, 2, kFast);
     EXPECT_EQ(S.output_rows(), c.rows) << c.M << "x" << c.N;
     EXPECT_EQ(S.output_cols(), c.cols) << c.M << "x" << c.N;
-    const Array<double> x(Shape{c.M, c.N}, random_image(c.M * c.N, seed++));
+    const Array<double> x(Shape{c.M, c.N}, test::random_normal(c.M * c.N, seed++));
     const auto out = S(x);
     EXPECT_EQ(out.shape, (Shape{S.channels(), c.rows, c.cols}));
     for (double v : out.data) ASSERT_TRUE(std::isfinite(v));
@@ -99,7 +90,7 @@ TEST(Scattering2D, MaxOrder1IsThePrefixOfMaxOrder2) {
   const std::size_t M = 32, N = 40, B = 2;
   const Scattering2D S1(3, M, N, 8, 1, kFast), S2(3, M, N, 8, 2, kFast);
   ASSERT_EQ(S1.channels(), 1u + 3 * 8);
-  const auto x = random_image(B * M * N, 7);
+  const auto x = test::random_normal(B * M * N, 7);
   const auto o1 = run(S1, x, B), o2 = run(S2, x, B);
   const std::size_t P = plane(S1), C1 = S1.channels(), C2 = S2.channels();
   for (std::size_t b = 0; b < B; ++b)
@@ -114,9 +105,9 @@ TEST(Scattering2D, ThreadCountDoesNotChangeAnyBit) {
   const Scattering2D S1(2, M, N, 8, 2, kFast);
   const Scattering2D S2(2, M, N, 8, 2, ExecOptions{2, Planning::estimate});
   const Scattering2D S3(2, M, N, 8, 2, ExecOptions{3, Planning::estimate});
-  const auto x4 = random_image(4 * M * N, 11);
+  const auto x4 = test::random_normal(4 * M * N, 11);
   EXPECT_EQ(run(S1, x4, 4), run(S2, x4, 4));
-  const auto x5 = random_image(5 * M * N, 13);
+  const auto x5 = test::random_normal(5 * M * N, 13);
   const auto ref5 = run(S1, x5, 5);
   EXPECT_EQ(ref5, run(S3, x5, 5));
   // Each image is transformed independently of the others.
@@ -130,7 +121,7 @@ TEST(Scattering2D, ThreadCountDoesNotChangeAnyBit) {
 TEST(Scattering2D, LanesAndAveragingDomainsAgree) {
   for (auto [J, M, N] : {std::tuple{2, 28, 28}, std::tuple{3, 40, 56}, std::tuple{2, 72, 60}}) {
     const std::size_t B = 3;
-    const auto x = random_image(B * M * N, 29);
+    const auto x = test::random_normal(B * M * N, 29);
     const Scattering2D S1(J, M, N, 6, 2, ExecOptions{1, Planning::estimate, 1});
     const Scattering2D S8(J, M, N, 6, 2, ExecOptions{1, Planning::estimate, 8});
     std::vector<double> o1(B * S1.channels() * S1.output_rows() * S1.output_cols()), o8(o1.size());
@@ -149,7 +140,7 @@ TEST(Scattering2D, FloatAgreesWithDouble) {
   const std::size_t M = 28, N = 36, B = 2;
   const Scattering2D Sd(2, M, N, 8, 2, kFast);
   const Scattering2Df Sf(2, M, N, 8, 2, kFast);
-  const auto xd = random_image<double>(B * M * N, 17);
+  const auto xd = test::random_normal<double>(B * M * N, 17);
   const std::vector<float> xf(xd.begin(), xd.end());
   const auto od = run(Sd, xd, B);
   const auto of = run(Sf, xf, B);
@@ -162,7 +153,7 @@ TEST(Scattering2D, FloatAgreesWithDouble) {
 TEST(Scattering2D, ArrayOverloadKeepsLeadingDimensions) {
   const std::size_t M = 16, N = 20;
   const Scattering2D S(2, M, N, 4, 2, kFast);
-  const Array<double> x(Shape{2, 3, M, N}, random_image(6 * M * N, 19));
+  const Array<double> x(Shape{2, 3, M, N}, test::random_normal(6 * M * N, 19));
   const auto out = S(x);
   EXPECT_EQ(out.shape, (Shape{2, 3, S.channels(), S.output_rows(), S.output_cols()}));
   EXPECT_EQ(out.data, run(S, x.data, 6));
@@ -194,54 +185,42 @@ TEST(Scattering2D, ConstantImage) {
 
 // ---- errors ---------------------------------------------------------------------------------
 
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (...) {
-    return "<other exception>";
-  }
-  return "<no exception>";
-}
-
 TEST(Scattering2DErrors, NonFiniteInputThrowsInputError) {
   const std::size_t M = 16, N = 16;
   const Scattering2D S(2, M, N, 4, 2, kFast);
   std::vector<double> out(2 * S.channels() * plane(S));
-  auto x = random_image(2 * M * N, 23);
+  auto x = test::random_normal(2 * M * N, 23);
   x[M * N + 100] = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_NE(message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("NaN"), std::string::npos);
+  EXPECT_NE(test::message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("NaN"), std::string::npos);
   x[M * N + 100] = std::numeric_limits<double>::infinity();
-  EXPECT_NE(message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("Inf"), std::string::npos);
+  EXPECT_NE(test::message_of<InputError>([&] { S(x.data(), 2, out.data()); }).find("Inf"), std::string::npos);
   x[M * N + 100] = 0.5;
   EXPECT_NO_THROW(S(x.data(), 2, out.data()));
 
   const Scattering2Df Sf(2, M, N, 4, 2, kFast);
-  Array<float> xf(Shape{M, N}, random_image<float>(M * N, 29));
+  Array<float> xf(Shape{M, N}, test::random_normal<float>(M * N, 29));
   xf.data[M * N - 1] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_NE(message_of<InputError>([&] { Sf(xf); }).find("NaN"), std::string::npos);
+  EXPECT_NE(test::message_of<InputError>([&] { Sf(xf); }).find("NaN"), std::string::npos);
 }
 
 TEST(Scattering2DErrors, WrongTrailingShapeThrowsInputError) {
   const Scattering2D S(2, 16, 20, 4, 2, kFast);
-  EXPECT_THROW(S(Array<double>(Shape{20, 16}, random_image(320, 31))), InputError);      // transposed
-  EXPECT_THROW(S(Array<double>(Shape{2, 16, 19}, random_image(2 * 16 * 19, 37))), InputError);
-  EXPECT_THROW(S(Array<double>(Shape{320}, random_image(320, 41))), InputError);         // 1-d
-  EXPECT_NO_THROW(S(Array<double>(Shape{16, 20}, random_image(320, 43))));
+  EXPECT_THROW(S(Array<double>(Shape{20, 16}, test::random_normal(320, 31))), InputError);      // transposed
+  EXPECT_THROW(S(Array<double>(Shape{2, 16, 19}, test::random_normal(2 * 16 * 19, 37))), InputError);
+  EXPECT_THROW(S(Array<double>(Shape{320}, test::random_normal(320, 41))), InputError);         // 1-d
+  EXPECT_NO_THROW(S(Array<double>(Shape{16, 20}, test::random_normal(320, 43))));
 }
 
 TEST(Scattering2DErrors, BadParametersThrowUsageError) {
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(0, 32, 32, 8, 2, kFast); }).find("J="), std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(2, 32, 32, 0, 2, kFast); }).find("L="), std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(6, 32, 32, 8, 2, kFast); }).find("J="), std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(3, 64, 7, 8, 2, kFast); }).find("J="), std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(2, 32, 32, 8, 3, kFast); }).find("max_order"),
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(0, 32, 32, 8, 2, kFast); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(2, 32, 32, 0, 2, kFast); }).find("L="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(6, 32, 32, 8, 2, kFast); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(3, 64, 7, 8, 2, kFast); }).find("J="), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(2, 32, 32, 8, 3, kFast); }).find("max_order"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(2, 32, 32, 8, 0, kFast); }).find("max_order"),
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(2, 32, 32, 8, 0, kFast); }).find("max_order"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { Scattering2D(2, 32, 32, 8, 2, ExecOptions{0, Planning::estimate}); })
+  EXPECT_NE(test::message_of<UsageError>([] { Scattering2D(2, 32, 32, 8, 2, ExecOptions{0, Planning::estimate}); })
                 .find("threads"),
             std::string::npos);
 }

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace fs = std::filesystem;
 
@@ -24,6 +26,11 @@ std::string kymatio_ref(const std::string& relative) {
 }
 
 std::string cli_path() { return WST_CLI; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 std::string temp_dir() {
   static std::vector<std::string> made;

@@ -2,6 +2,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,32 @@ std::string kymatio_ref(const std::string& relative);
 std::string cli_path();
 // A fresh empty temporary folder (removed at exit).
 std::string temp_dir();
+
+// The contents of a file ("" if it cannot be read).
+std::string read_file(const std::string& path);
+
+// n standard-normal samples from a fixed seed (never all zeros).
+template <class T = double>
+std::vector<T> random_normal(std::size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> d(0.0, 1.0);
+  std::vector<T> v(n);
+  for (auto& x : v) x = T(d(gen));
+  return v;
+}
+
+// what() of the E that f() throws; "<other exception>" or "<no exception>" otherwise.
+template <class E, class F>
+std::string message_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  } catch (...) {
+    return "<other exception>";
+  }
+  return "<no exception>";
+}
 
 // max |a − b| / max |b| over the arrays (b is the reference; must not be all zeros).
 template <class A, class B>

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <thread>
 
 #include "spectral.hpp"
 #include "wst/padding.hpp"
@@ -194,16 +193,10 @@ struct BasicScattering1D<T>::Impl {
   void run(const T* x, std::size_t batch, T* out) const {
     detail::check_finite(x, batch * bank.N_in);
     const std::size_t out_size = meta.size() * (i1 - i0);
-    const std::size_t nt = std::min<std::size_t>(options.threads, batch);
-    auto work = [&](std::size_t b0, std::size_t b1) {
+    detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
       Workspace w(*this);
       for (std::size_t b = b0; b < b1; ++b) one(x + b * bank.N_in, w, out + b * out_size);
-    };
-    if (nt <= 1) return work(0, batch);
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < nt; ++t)
-      pool.emplace_back(work, batch * t / nt, batch * (t + 1) / nt);
-    for (auto& th : pool) th.join();
+    });
   }
 };
 

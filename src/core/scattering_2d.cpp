@@ -2,7 +2,6 @@
 #include "wst/scattering_2d.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "spectral.hpp"
 #include "wst/padding.hpp"
@@ -259,20 +258,15 @@ struct BasicScattering2D<T>::Impl {
     detail::check_finite(x, batch * bank.M * bank.N);
     const std::size_t in_size = bank.M * bank.N, out_size = meta.size() * (Mo - 2) * (No - 2);
     const std::size_t B = lanes, blocks = (batch + B - 1) / B;
-    const std::size_t nt = std::min<std::size_t>(options.threads, blocks);
-    // Threads take whole blocks of a fixed partition: an image's lane never depends on nt.
-    auto work = [&](std::size_t k0, std::size_t k1) {
+    // Threads take whole blocks of a fixed partition: an image's lane never depends on threads.
+    detail::parallel_ranges(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
       Workspace w(*this);
       for (std::size_t k = k0; k < k1; ++k) {
         const std::size_t b0 = k * B, valid = std::min(B, batch - b0);
         if (lanes == 8) block<8>(x + b0 * in_size, valid, w, out + b0 * out_size);
         else block<1>(x + b0 * in_size, valid, w, out + b0 * out_size);
       }
-    };
-    if (nt <= 1) return work(0, blocks);
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < nt; ++t) pool.emplace_back(work, blocks * t / nt, blocks * (t + 1) / nt);
-    for (auto& th : pool) th.join();
+    });
   }
 };
 

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <exception>
 #include <limits>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -70,6 +72,27 @@ void check_finite(const T* x, std::size_t n) {
     if (!std::isfinite(x[i]))
       throw InputError("input holds " + std::string(std::isnan(x[i]) ? "NaN" : "Inf") +
                        " at flat index " + std::to_string(i) + ": scattering needs finite values");
+}
+
+// Runs body(begin, end) over a fixed contiguous partition of [0, n) into min(threads, n) parts,
+// each on its own thread; rethrows the first exception a part threw.
+template <class F>
+void parallel_ranges(std::size_t n, int threads, F body) {
+  const std::size_t nt = std::min<std::size_t>(std::size_t(std::max(threads, 1)), n);
+  if (nt <= 1) return body(std::size_t{0}, n);
+  std::vector<std::exception_ptr> errors(nt);
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < nt; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        body(n * t / nt, n * (t + 1) / nt);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace wst::detail
