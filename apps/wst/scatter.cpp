@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -150,6 +152,25 @@ struct Scatter1D {
   }
 };
 
+// A progress line with ETA on stderr while a long transform runs, if stderr is a terminal;
+// the line is cleared at the end.
+std::function<void(std::size_t, std::size_t)> terminal_progress(std::string name) {
+  if (!::isatty(STDERR_FILENO)) return {};
+  const auto start = std::chrono::steady_clock::now();
+  auto shown = std::make_shared<bool>(false);
+  return [name = std::move(name), start, shown](std::size_t done, std::size_t total) {
+    if (done == total) {
+      if (*shown) std::fprintf(stderr, "\r\033[K");
+      return;
+    }
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double eta = done ? elapsed * double(total - done) / double(done) : 0.0;
+    std::fprintf(stderr, "\r%s: %zu/%zu inputs (%.0f%%), ETA %.0f s\033[K", name.c_str(), done, total,
+                 100.0 * double(done) / double(total), eta);
+    *shown = true;
+  };
+}
+
 // Check outputs, read IN, transform, write OUT, then the metadata (removing OUT if that fails,
 // so that an error never leaves one without the other).
 template <class Transform>
@@ -165,7 +186,9 @@ void run_scatter(const Transform& t, const ExecOptions& exec, const Files& files
 
   std::visit(
       [&]<class T>(const Array<T>& x) {
-        const auto scattering = t.template make<T>(x.shape, exec);
+        ExecOptions options = exec;
+        options.progress = terminal_progress(std::string("wst ") + t.name);
+        const auto scattering = t.template make<T>(x.shape, options);
         const Array<T> y = apply(scattering, x, files.in);
         write_npy(files.out, y);
         if (files.meta.empty()) return;

@@ -1,5 +1,8 @@
 // Execution options shared by the transforms.
 #pragma once
+#include <cstddef>
+#include <functional>
+
 #include "wst/fft.hpp"
 
 namespace wst {
@@ -11,6 +14,9 @@ struct ExecOptions {
   // padded image has at most 64×64 pixels). Results agree to rounding whatever the choice, and
   // are bit-identical for a given choice whatever the threads or batch size.
   int lanes = 0;
+  // Called with (inputs done, inputs in the call) as a transform progresses: from the worker
+  // threads, one call at a time, at most about 5 times a second, and once at the end.
+  std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 }  // namespace wst

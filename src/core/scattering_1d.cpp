@@ -193,10 +193,15 @@ struct BasicScattering1D<T>::Impl {
   void run(const T* x, std::size_t batch, T* out) const {
     detail::check_finite(x, batch * bank.N_in);
     const std::size_t out_size = meta.size() * (i1 - i0);
+    detail::Progress progress(options.progress, batch);
     detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
       Workspace w(*this);
-      for (std::size_t b = b0; b < b1; ++b) one(x + b * bank.N_in, w, out + b * out_size);
+      for (std::size_t b = b0; b < b1; ++b) {
+        one(x + b * bank.N_in, w, out + b * out_size);
+        progress.add(1);
+      }
     });
+    progress.finish();
   }
 };
 

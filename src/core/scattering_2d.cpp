@@ -258,6 +258,7 @@ struct BasicScattering2D<T>::Impl {
     detail::check_finite(x, batch * bank.M * bank.N);
     const std::size_t in_size = bank.M * bank.N, out_size = meta.size() * (Mo - 2) * (No - 2);
     const std::size_t B = lanes, blocks = (batch + B - 1) / B;
+    detail::Progress progress(options.progress, batch);
     // Threads take whole blocks of a fixed partition: an image's lane never depends on threads.
     detail::parallel_ranges(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
       Workspace w(*this);
@@ -265,8 +266,10 @@ struct BasicScattering2D<T>::Impl {
         const std::size_t b0 = k * B, valid = std::min(B, batch - b0);
         if (lanes == 8) block<8>(x + b0 * in_size, valid, w, out + b0 * out_size);
         else block<1>(x + b0 * in_size, valid, w, out + b0 * out_size);
+        progress.add(valid);
       }
     });
+    progress.finish();
   }
 };
 

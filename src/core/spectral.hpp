@@ -2,8 +2,12 @@
 #pragma once
 #include <cmath>
 #include <complex>
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <limits>
 #include <string>
 #include <thread>
@@ -73,6 +77,35 @@ void check_finite(const T* x, std::size_t n) {
       throw InputError("input holds " + std::string(std::isnan(x[i]) ? "NaN" : "Inf") +
                        " at flat index " + std::to_string(i) + ": scattering needs finite values");
 }
+
+// Counts finished inputs and forwards them to an ExecOptions::progress callback, throttled.
+class Progress {
+ public:
+  Progress(const std::function<void(std::size_t, std::size_t)>& callback, std::size_t total)
+      : callback_(callback), total_(total) {}
+  void add(std::size_t n) {
+    if (!callback_) return;
+    const std::size_t done = done_ += n;
+    if (done >= total_) return;  // finish() reports the end
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    callback_(done, total_);
+  }
+  // After the workers have joined.
+  void finish() {
+    if (callback_) callback_(total_, total_);
+  }
+
+ private:
+  const std::function<void(std::size_t, std::size_t)>& callback_;
+  const std::size_t total_;
+  std::atomic<std::size_t> done_{0};
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 // Runs body(begin, end) over a fixed contiguous partition of [0, n) into min(threads, n) parts,
 // each on its own thread; rethrows the first exception a part threw.
