@@ -227,3 +227,28 @@ TEST(Scattering2DErrors, BadParametersThrowUsageError) {
 
 }  // namespace
 }  // namespace wst
+
+namespace wst {
+namespace {
+
+// The progress callback ends with (total, total) and never goes backwards or past the total.
+TEST(Scattering2D, ProgressReportsEveryImageOnce) {
+  const std::size_t M = 16, N = 16, B = 21;
+  std::vector<std::pair<std::size_t, std::size_t>> calls;
+  ExecOptions options{2, Planning::estimate};
+  options.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+  const Scattering2D S(2, M, N, 4, 2, options);
+  const auto x = test::random_normal(B * M * N, 47);
+  std::vector<double> out(B * S.channels() * S.output_rows() * S.output_cols());
+  S(x.data(), B, out.data());
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back(), (std::pair<std::size_t, std::size_t>{B, B}));
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].second, B);
+    EXPECT_LE(calls[i].first, B);
+    if (i) EXPECT_LE(calls[i - 1].first, calls[i].first);
+  }
+}
+
+}  // namespace
+}  // namespace wst

@@ -85,14 +85,14 @@ class Progress {
       : callback_(callback), total_(total) {}
   void add(std::size_t n) {
     if (!callback_) return;
-    const std::size_t done = done_ += n;
-    if (done >= total_) return;  // finish() reports the end
+    if ((done_ += n) >= total_) return;  // finish() reports the end
     std::unique_lock lock(mutex_, std::try_to_lock);
     if (!lock.owns_lock()) return;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(200)) return;
     last_ = now;
-    callback_(done, total_);
+    const std::size_t done = done_;  // read under the lock: successive reports never decrease
+    if (done < total_) callback_(done, total_);
   }
   // After the workers have joined.
   void finish() {
