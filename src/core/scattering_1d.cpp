@@ -53,6 +53,7 @@ struct BasicScattering1D<T>::Impl {
         : x(p.bank.N), u(p.bank.N), s(p.length(p.ls)), z(p.bank.N), zt(p.bank.N),
           zout(p.length(p.ls)), y(p.max_order + 1, AlignedVector<C>(p.bank.N)) {}
   };
+  mutable detail::WorkspacePool<Workspace> workspaces;
 
   Impl(int J, std::size_t N, Q1D Q, std::size_t T_avg, int max_order_, ExecOptions opt)
       : bank(morlet_filter_bank_1d(J, N, Q.q1, Q.q2, T_avg)), options(opt), max_order(max_order_) {
@@ -195,7 +196,8 @@ struct BasicScattering1D<T>::Impl {
     const std::size_t out_size = meta.size() * (i1 - i0);
     detail::Progress progress(options.progress, batch);
     detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
-      Workspace w(*this);
+      const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
+      Workspace& w = *lease;
       for (std::size_t b = b0; b < b1; ++b) {
         one(x + b * bank.N_in, w, out + b * out_size);
         progress.add(1);

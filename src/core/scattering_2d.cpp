@@ -51,6 +51,7 @@ struct BasicScattering2D<T>::Impl {
           zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
           y2(x.size()) {}
   };
+  mutable detail::WorkspacePool<Workspace> workspaces;
 
   Impl(int J, std::size_t M, std::size_t N, int L, int max_order_, ExecOptions opt)
       : bank(morlet_filter_bank_2d(J, L, M, N)), options(opt), max_order(max_order_) {
@@ -261,7 +262,8 @@ struct BasicScattering2D<T>::Impl {
     detail::Progress progress(options.progress, batch);
     // Threads take whole blocks of a fixed partition: an image's lane never depends on threads.
     detail::parallel_ranges(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
-      Workspace w(*this);
+      const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
+      Workspace& w = *lease;
       for (std::size_t k = k0; k < k1; ++k) {
         const std::size_t b0 = k * B, valid = std::min(B, batch - b0);
         if (lanes == 8) block<8>(x + b0 * in_size, valid, w, out + b0 * out_size);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <limits>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -77,6 +78,47 @@ void check_finite(const T* x, std::size_t n) {
       throw InputError("input holds " + std::string(std::isnan(x[i]) ? "NaN" : "Inf") +
                        " at flat index " + std::to_string(i) + ": scattering needs finite values");
 }
+
+// Scratch workspaces kept between calls, so that a transform allocates nothing per call once
+// warm: a call leases one per thread and returns it when done. Thread-safe.
+template <class Workspace>
+class WorkspacePool {
+ public:
+  class Lease {
+   public:
+    Lease(WorkspacePool& pool, std::unique_ptr<Workspace> w) : pool_(pool), w_(std::move(w)) {}
+    ~Lease() { pool_.give_back(std::move(w_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Workspace& operator*() const { return *w_; }
+
+   private:
+    WorkspacePool& pool_;
+    std::unique_ptr<Workspace> w_;
+  };
+
+  // A workspace from the pool, or a new one made by make().
+  template <class Make>
+  Lease lease(Make make) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        auto w = std::move(free_.back());
+        free_.pop_back();
+        return Lease(*this, std::move(w));
+      }
+    }
+    return Lease(*this, make());
+  }
+
+ private:
+  void give_back(std::unique_ptr<Workspace> w) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(w));
+  }
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Workspace>> free_;
+};
 
 // Counts finished inputs and forwards them to an ExecOptions::progress callback, throttled.
 class Progress {
