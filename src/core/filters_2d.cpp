@@ -71,22 +71,30 @@ void periodized_gabor(std::size_t Mp, std::size_t Np, double sigma, double theta
 }
 
 // Re(DFT2(w)), each value rounded to float32 as Kymatio stores its filters (§2.5, §2.6).
+// Re DFT(w) is the DFT of the Hermitian part h[n] = (w[n] + conj(w[−n]))/2, a real spectrum, so
+// one c2r transform of half the size does it: Re DFT(w)[k] = Σ_n conj(h[n]) e^{+2πi nk/N}.
 // One plan and one pair of buffers serve every filter of a bank.
 class RealPartOfDft {
  public:
   RealPartOfDft(std::size_t Mp, std::size_t Np)
-      : in_(Mp * Np), out_(Mp * Np), plan_(FftPlan<double>::Kind::forward, {int(Mp), int(Np)}) {}
+      : Mp_(Mp), Np_(Np), half_(Mp * (Np / 2 + 1)), out_(Mp * Np),
+        plan_(FftPlan<double>::Kind::c2r, {int(Mp), int(Np)}) {}
 
   std::vector<double> operator()(const std::vector<std::complex<double>>& w) {
-    std::copy(w.begin(), w.end(), in_.begin());
-    plan_(in_.data(), out_.data());
-    std::vector<double> f(w.size());
-    for (std::size_t i = 0; i < w.size(); ++i) f[i] = static_cast<float>(out_[i].real());
+    const std::size_t h = Np_ / 2 + 1;
+    for (std::size_t m = 0; m < Mp_; ++m)
+      for (std::size_t n = 0; n < h; ++n)
+        half_[m * h + n] = 0.5 * (std::conj(w[m * Np_ + n]) + w[((Mp_ - m) % Mp_) * Np_ + (Np_ - n) % Np_]);
+    plan_(half_.data(), out_.data());
+    std::vector<double> f(out_.size());
+    for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(out_[i]);
     return f;
   }
 
  private:
-  AlignedVector<std::complex<double>> in_, out_;
+  std::size_t Mp_, Np_;
+  AlignedVector<std::complex<double>> half_;
+  AlignedVector<double> out_;
   FftPlan<double> plan_;
 };
 
