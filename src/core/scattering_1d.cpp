@@ -137,19 +137,16 @@ struct BasicScattering1D<T>::Impl {
       std::vector<std::pair<Node*, PathMeta1D>> next;
       for (auto& [node, m] : frontier) {
         const int j_last = m.j[order - 1];
+        node->children.reserve(bank.psi2.size());  // addresses stay valid for `next`
         for (std::size_t n = 0; n < bank.psi2.size(); ++n) {
           const auto& f = bank.psi2[n];
           if (f.j <= j_last) continue;
           node->children.push_back(
               Node{&psi2[n][node->level], std::max(node->level, std::min(f.j, ls)), 0, {}});
-        }
-        std::size_t c = 0;
-        for (std::size_t n = 0; n < bank.psi2.size(); ++n) {
-          if (bank.psi2[n].j <= j_last) continue;
-          PathMeta1D mm = m;
-          mm.order = order + 1;
-          set(mm, order, static_cast<int>(n), bank.psi2[n]);
-          next.emplace_back(&node->children[c++], mm);
+          PathMeta1D child = m;
+          child.order = order + 1;
+          set(child, order, static_cast<int>(n), f);
+          next.emplace_back(&node->children.back(), child);
         }
       }
       frontier = std::move(next);
@@ -170,17 +167,17 @@ struct BasicScattering1D<T>::Impl {
     std::copy(w.s.begin() + i0, w.s.begin() + i1, out);
   }
 
-  void walk(const Node& node, const C* parent, int parent_level, int depth, Workspace& w,
-            T* out) const {
+  // Path `node` from its parent's spectrum: U = |IDFT(Sub(Y·ψ))|, its spectrum, its average,
+  // then its children (§1.9).
+  void walk(const Node& node, const C* parent, int depth, Workspace& w, T* out) const {
     const std::size_t n = length(node.level);
-    (void)parent_level;
     detail::multiply_subsample(parent, *node.psi, n, w.z.data());
     inverse[node.level](w.z.data(), w.zt.data());
     detail::modulus(w.zt.data(), n, w.u.data());
     C* y = w.y[depth].data();
     spectrum(node.level, w.u.data(), y);
     average(y, node.level, w, out + node.channel * (i1 - i0));
-    for (const Node& child : node.children) walk(child, y, node.level, depth + 1, w, out);
+    for (const Node& child : node.children) walk(child, y, depth + 1, w, out);
   }
 
   void one(const T* x, Workspace& w, T* out) const {
@@ -188,7 +185,7 @@ struct BasicScattering1D<T>::Impl {
     C* y0 = w.y[0].data();
     spectrum(0, w.x.data(), y0);
     average(y0, 0, w, out);
-    for (const Node& root : roots) walk(root, y0, 0, 1, w, out);
+    for (const Node& root : roots) walk(root, y0, 1, w, out);
   }
 
   void run(const T* x, std::size_t batch, T* out) const {
