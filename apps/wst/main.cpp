@@ -52,10 +52,12 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  wst scatter2d --J 2 images.npy coefficients.npy --meta channels.json\n"
       "  wst scatter1d --J 6 --Q 8 signals.npy coefficients.npy\n"
+      "  wst mnist --quick\n"
       "  wst demo\n"
       "Run 'wst <command> --help' for the options of a command.");
   const std::vector<wst::cli::Command> commands = {
-      wst::cli::add_scatter2d(app), wst::cli::add_scatter1d(app), wst::cli::add_demo(app)};
+      wst::cli::add_scatter2d(app), wst::cli::add_scatter1d(app), wst::cli::add_demo(app),
+      wst::cli::add_mnist(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

@@ -1,0 +1,68 @@
+// Convolutional networks trained by SGD with back-propagation (seed §1.5: x_j = ρ(W_j x_{j−1}),
+// W_j a convolution summed over input channels, ρ = ReLU or sigmoid), using libtorch's C++
+// frontend. Built only when libtorch is found (cnn_available()); otherwise every constructor
+// throws UsageError saying so. Torch lives in src/learn/cnn.cpp alone.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "wst/learn/features.hpp"
+
+namespace wst::learn {
+
+bool cnn_available();
+
+enum class Activation { relu, sigmoid };
+
+struct CnnOptions {
+  Activation activation = Activation::relu;
+  int epochs = 20;          // passes over the training set …
+  int min_steps = 1500;     // … raised so that small sets still get this many SGD steps
+  int batch_size = 32;
+  double learning_rate = 0.02;  // initial; cosine-annealed per SGD step towards 0
+  double momentum = 0.9;
+  double weight_decay = 5e-4;
+  std::uint64_t seed = 0;   // weights and mini-batch order
+  // Called after each epoch: (epoch done, epochs in all, mean training loss of that epoch).
+  // It runs under the process-wide CNN lock: it must not call into any CnnClassifier.
+  std::function<void(int, int, double)> progress;
+};
+
+// Input rows are images of channels × rows × cols values (C order), e.g. 1 × 28 × 28 pixels or
+// the channels × 7 × 7 maps of a J = 2 scattering. Training runs on one intra-op thread, so
+// results are identical for a given seed on any machine load; fits are serialised process-wide
+// (libtorch's default generator is global).
+class CnnClassifier {
+ public:
+  // LeNet-5 (LeCun et al. 1998) on 1 × 28 × 28: conv 5×5 → 6 (padding 2), ρ, max-pool 2,
+  // conv 5×5 → 16, ρ, max-pool 2, linear 400 → 120, ρ, 120 → 84, ρ, 84 → 10 (61 706
+  // parameters). Input pixels in [0, 1]; the network first maps x to (x − 0.1307) / 0.3081.
+  static CnnClassifier lenet5(CnnOptions options = {});
+  // The hybrid of a fixed scattering front end and a small trained head (Oyallon et al. 2017):
+  // conv 3×3 channels → 64 (padding 1), ρ, max-pool 2, linear 64·⌊rows/2⌋·⌊cols/2⌋ → 128, ρ,
+  // 128 → 10.
+  static CnnClassifier scattering_head(std::size_t channels, std::size_t rows, std::size_t cols,
+                                       CnnOptions options = {});
+  ~CnnClassifier();
+  CnnClassifier(CnnClassifier&&) noexcept;
+  CnnClassifier& operator=(CnnClassifier&&) noexcept;
+
+  // X: n × (channels·rows·cols), labels 0 … 9. Re-initialises the weights from the seed.
+  void fit(const FeatureMatrix& X, const Labels& y);
+  Labels predict(const FeatureMatrix& X) const;
+  // The activations of the last hidden layer (LeNet-5: the 84 units; head: the 128 units).
+  FeatureMatrix penultimate(const FeatureMatrix& X) const;
+  // Mean training loss (cross-entropy) of each epoch of the last fit.
+  const std::vector<double>& loss_history() const;
+  std::size_t parameters() const;  // trainable parameters
+
+ private:
+  struct Impl;
+  explicit CnnClassifier(std::unique_ptr<Impl>);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wst::learn

@@ -1,0 +1,499 @@
+// Gaussian-kernel SVMs: LIBSVM (C-SVC, ε-SVR) on a kernel matrix precomputed here.
+//
+// Distances. ‖a − b‖² = ‖a‖² + ‖b‖² − 2⟨a, b⟩ with the inner products from single-precision
+// Eigen GEMMs on 256 × 256 tiles (a fixed size: the result does not depend on the thread
+// count) and the norms in double. Both sides are first centred on the column means of the
+// right-hand side, which leaves the distances unchanged and makes ‖a‖², ‖b‖² of the order of
+// the distances themselves, so the float rounding (≈ √D · 6e-8 of ‖a‖‖b‖) stays ~1e-6 of a
+// typical distance. A against itself: only the tiles on and above the diagonal are computed
+// and mirrored, so the matrix is exactly symmetric with an exactly zero diagonal.
+//
+// Kernel. LIBSVM's precomputed kernel (`-t 4`) reads K(xi, xj) as x[i][serial(j)].value, where
+// serial(j) is the value of node 0 of row j. One array of n rows × (n + 2) nodes is allocated per
+// fit (16 bytes a node: 1 GB at n = 8000): row i is {0, i+1}, {1, K(i,0)}, …, {n, K(i,n−1)},
+// {−1}. Serial numbers index the full array, so any subset of rows is a valid LIBSVM problem
+// without copying: the cross-validation folds are just lists of row pointers. The values are
+// rewritten for each γ of the grid (only the first m = min(n, cv_max_rows) rows and columns
+// during cross-validation, then all of them for the final fit). After the final fit the model's
+// support-vector pointers are redirected to tiny nodes {0, p+1}, the support-vector rows of X
+// are kept, and the big array is released; prediction computes distances to the support
+// vectors only.
+#include "wst/learn/kernel_svm.hpp"
+
+#include <libsvm/svm.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+
+#include "wst/error.hpp"
+
+namespace wst::learn {
+
+namespace detail {  // defined in features.cpp and split.cpp
+void check_features(const FeatureMatrix& X, const char* what);
+int check_labels(const FeatureMatrix& X, const Labels& y, const char* what);
+void check_targets(const FeatureMatrix& X, const std::vector<double>& y, const char* what);
+void check_predict_input(const FeatureMatrix& X, Eigen::Index expected, const char* what);
+void run_jobs(std::size_t n, int threads, const std::function<void(std::size_t)>& job,
+              const std::function<void(std::size_t)>& done);
+std::vector<int> stratified_folds(const Labels& y, int folds, std::uint64_t seed);
+std::vector<int> plain_folds(std::size_t n, int folds, std::uint64_t seed);
+}  // namespace detail
+
+namespace {
+
+constexpr Eigen::Index kTile = 256;
+using RowBlock = Eigen::Map<const FeatureMatrix>;
+
+// sink(i0, j0, rows, cols, tile) with tile row-major rows × cols holding ‖a_{i0+i} − b_{j0+j}‖²
+// (≥ 0), for every tile of A (nA × D) against B (nB × D). B == nullptr: A against itself,
+// tiles with j0 ≥ i0 only, each exactly symmetric on the diagonal tiles, diagonal exactly 0.
+// The sink is called from worker threads, once per tile.
+using TileSink =
+    std::function<void(Eigen::Index, Eigen::Index, Eigen::Index, Eigen::Index, const double*)>;
+void distance_tiles(const float* A, Eigen::Index nA, const float* B, Eigen::Index nB,
+                    Eigen::Index D, int threads, const TileSink& sink) {
+  const bool sym = B == nullptr;
+  if (sym) {
+    B = A;
+    nB = nA;
+  }
+  if (nA == 0 || nB == 0) return;
+  // Centre on the mean of B (double accumulation), in float copies.
+  Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(D);
+  for (Eigen::Index i = 0; i < nB; ++i) mean += RowBlock(B + i * D, 1, D).cast<double>();
+  if (nB > 0) mean /= double(nB);
+  auto centre = [&](const float* X, Eigen::Index n, FeatureMatrix& out, std::vector<double>& sq) {
+    out.resize(n, D);
+    sq.resize(std::size_t(n));
+    for (Eigen::Index i = 0; i < n; ++i) {
+      out.row(i) = (RowBlock(X + i * D, 1, D).cast<double>() - mean).cast<float>();
+      sq[std::size_t(i)] = out.row(i).cast<double>().squaredNorm();
+    }
+  };
+  FeatureMatrix Ac, Bc;
+  std::vector<double> na, nb;
+  centre(A, nA, Ac, na);
+  if (!sym) centre(B, nB, Bc, nb);
+  const FeatureMatrix& Bref = sym ? Ac : Bc;
+  const std::vector<double>& nbref = sym ? na : nb;
+
+  const Eigen::Index tI = (nA + kTile - 1) / kTile, tJ = (nB + kTile - 1) / kTile;
+  std::vector<std::pair<Eigen::Index, Eigen::Index>> tiles;
+  for (Eigen::Index I = 0; I < tI; ++I)
+    for (Eigen::Index J = sym ? I : 0; J < tJ; ++J) tiles.emplace_back(I, J);
+  detail::run_jobs(tiles.size(), threads,
+                   [&](std::size_t t) {
+                     const Eigen::Index i0 = tiles[t].first * kTile, j0 = tiles[t].second * kTile;
+                     const Eigen::Index ri = std::min(kTile, nA - i0),
+                                        rj = std::min(kTile, nB - j0);
+                     Eigen::MatrixXf G(ri, rj);
+                     G.noalias() = Ac.middleRows(i0, ri) * Bref.middleRows(j0, rj).transpose();
+                     std::vector<double> tile(std::size_t(ri * rj));
+                     for (Eigen::Index i = 0; i < ri; ++i)
+                       for (Eigen::Index j = 0; j < rj; ++j) {
+                         const double v = na[std::size_t(i0 + i)] + nbref[std::size_t(j0 + j)] -
+                                          2.0 * double(G(i, j));
+                         tile[std::size_t(i * rj + j)] = v > 0 ? v : 0.0;
+                       }
+                     if (sym && i0 == j0)
+                       for (Eigen::Index i = 0; i < ri; ++i) {
+                         tile[std::size_t(i * rj + i)] = 0.0;
+                         for (Eigen::Index j = 0; j < i; ++j)
+                           tile[std::size_t(i * rj + j)] = tile[std::size_t(j * rj + i)];
+                       }
+                     sink(i0, j0, ri, rj, tile.data());
+                   },
+                   {});
+}
+
+void quiet(const char*) {}
+
+struct ModelDeleter {
+  void operator()(svm_model* m) const {
+    if (m) svm_free_and_destroy_model(&m);
+  }
+};
+using ModelPtr = std::unique_ptr<svm_model, ModelDeleter>;
+
+void validate(const KernelSvmOptions& o, const char* what) {
+  auto bad = [&](const std::string& msg) { throw UsageError(std::string(what) + ": " + msg); };
+  if (o.C_grid.empty()) bad("C_grid is empty (give at least one C > 0)");
+  for (double c : o.C_grid)
+    if (!(c > 0) || !std::isfinite(c))
+      bad("C_grid value " + std::to_string(c) + " is invalid (each C must be finite and > 0)");
+  if (o.gamma_scales.empty()) bad("gamma_scales is empty (give at least one scale > 0)");
+  for (double g : o.gamma_scales)
+    if (!(g > 0) || !std::isfinite(g))
+      bad("gamma_scales value " + std::to_string(g) +
+          " is invalid (each scale must be finite and > 0)");
+  const bool cv = o.C_grid.size() * o.gamma_scales.size() > 1;
+  if (cv && o.folds < 2) bad("folds = " + std::to_string(o.folds) + " is invalid (must be ≥ 2)");
+  if (o.cv_max_rows < 2 || (cv && o.cv_max_rows < std::size_t(o.folds)))
+    bad("cv_max_rows = " + std::to_string(o.cv_max_rows) +
+        " is invalid (must be ≥ 2 and ≥ folds = " + std::to_string(o.folds) + ")");
+  if (!(o.epsilon >= 0) || !std::isfinite(o.epsilon))
+    bad("epsilon = " + std::to_string(o.epsilon) + " is invalid (must be finite and ≥ 0)");
+  if (!(o.tolerance > 0) || !std::isfinite(o.tolerance))
+    bad("tolerance = " + std::to_string(o.tolerance) + " is invalid (must be finite and > 0)");
+  if (!(o.cache_mb > 0) || !std::isfinite(o.cache_mb))
+    bad("cache_mb = " + std::to_string(o.cache_mb) + " is invalid (must be finite and > 0)");
+  if (o.threads < 1) bad("threads = " + std::to_string(o.threads) + " is invalid (must be ≥ 1)");
+}
+
+// What KernelSVC and KernelSVR share: the fitted LIBSVM model on redirected support vectors.
+struct SvmCore {
+  KernelSvmOptions opt;
+  bool classification = true;
+  ModelPtr model;
+  FeatureMatrix sv;                // support-vector rows of the training X
+  std::vector<svm_node> sv_nodes;  // {0, p+1}, {−1}: what model->SV[p] points to
+  Eigen::Index cols = 0;           // 0: not fitted
+  double C = 0, gamma = 0, cv_score = std::numeric_limits<double>::quiet_NaN();
+
+  void fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels);
+  std::vector<double> predict(const FeatureMatrix& X, const char* what) const;
+};
+
+void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels) {
+  const char* what = classification ? "KernelSVC::fit" : "KernelSVR::fit";
+  const std::size_t n = y.size();
+  const Eigen::Index D = X.cols();
+  const std::size_t nC = opt.C_grid.size(), nG = opt.gamma_scales.size();
+  const bool cv = nC * nG > 1;
+  const std::size_t m = std::min(n, opt.cv_max_rows);
+  if (cv && m < std::size_t(opt.folds))
+    throw InputError(std::string(what) + ": " + std::to_string(m) + " rows are too few for " +
+                     std::to_string(opt.folds) + "-fold cross-validation");
+  if (n > std::size_t(std::numeric_limits<int>::max() - 2))
+    throw InputError(std::string(what) + ": too many rows for LIBSVM");
+  svm_set_print_string_function(&quiet);
+  const int threads = opt.threads;
+
+  // Distances among the cross-validation rows, and γ from their median.
+  const Eigen::Index mi = Eigen::Index(std::max<std::size_t>(m, 1));
+  Eigen::MatrixXd D2(mi, mi);
+  distance_tiles(
+      X.data(), mi, nullptr, 0, D, threads,
+      [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+        for (Eigen::Index i = 0; i < ri; ++i)
+          for (Eigen::Index j = 0; j < rj; ++j) {
+            D2(i0 + i, j0 + j) = t[i * rj + j];
+            D2(j0 + j, i0 + i) = t[i * rj + j];
+          }
+      });
+  const double median = median_off_diagonal(D2);
+
+  // The node array, built once.
+  const std::size_t stride = n + 2;
+  auto nodes = std::make_unique_for_overwrite<svm_node[]>(n * stride);
+  std::vector<svm_node*> rows(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    rows[i] = nodes.get() + i * stride;
+    rows[i][0] = {0, double(i + 1)};
+    rows[i][n + 1] = {-1, 0.0};
+  }
+  // K = exp(−γ D2) into rows/columns 0 … m−1 (D2 is symmetric: read it by columns).
+  auto write_cv_kernel = [&](double gamma) {
+    const std::size_t block = 64;
+    detail::run_jobs((m + block - 1) / block, threads,
+                     [&](std::size_t b) {
+                       for (std::size_t i = b * block; i < std::min(m, (b + 1) * block); ++i) {
+                         const double* d = D2.col(Eigen::Index(i)).data();
+                         svm_node* row = rows[i];
+                         for (std::size_t j = 0; j < m; ++j)
+                           row[j + 1] = {int(j + 1), std::exp(-gamma * d[j])};
+                       }
+                     },
+                     {});
+  };
+
+  svm_parameter param{};
+  param.svm_type = classification ? C_SVC : EPSILON_SVR;
+  param.kernel_type = PRECOMPUTED;
+  param.degree = 3;
+  param.cache_size = opt.cache_mb;
+  param.eps = opt.tolerance;
+  param.C = opt.C_grid.front();
+  param.nu = 0.5;
+  param.p = opt.epsilon;
+  param.shrinking = 1;
+  param.probability = 0;
+  auto train_on = [&](const std::vector<std::size_t>& subset, double C) {
+    std::vector<svm_node*> xs;
+    std::vector<double> ys;
+    xs.reserve(subset.size());
+    ys.reserve(subset.size());
+    for (std::size_t r : subset) {
+      xs.push_back(rows[r]);
+      ys.push_back(y[r]);
+    }
+    svm_problem prob{};
+    prob.l = int(subset.size());
+    prob.y = ys.data();
+    prob.x = xs.data();
+    svm_parameter p = param;
+    p.C = C;
+    if (const char* err = svm_check_parameter(&prob, &p))
+      throw UsageError(std::string(what) + ": LIBSVM rejects the parameters: " + err);
+    return ModelPtr(svm_train(&prob, &p));
+  };
+
+  const std::size_t total = cv ? nC * nG * std::size_t(opt.folds) + 1 : 1;
+  std::size_t step = 0;
+  std::size_t best_c = 0, best_g = 0;
+  double best_score = std::numeric_limits<double>::quiet_NaN();
+  if (cv) {
+    std::vector<int> fold;
+    if (classification)
+      fold = detail::stratified_folds(Labels(labels->begin(), labels->begin() + std::ptrdiff_t(m)),
+                                      opt.folds, opt.seed);
+    else
+      fold = detail::plain_folds(m, opt.folds, opt.seed);
+    std::vector<std::vector<std::size_t>> train_rows(std::size_t(opt.folds)),
+        test_rows(std::size_t(opt.folds));
+    for (std::size_t i = 0; i < m; ++i)
+      for (int f = 0; f < opt.folds; ++f)
+        (fold[i] == f ? test_rows : train_rows)[std::size_t(f)].push_back(i);
+    // score[g][c]: misclassified rows (SVC) or the sum of squared errors (SVR), over all folds.
+    std::vector<std::vector<double>> score(nG, std::vector<double>(nC, 0.0));
+    for (std::size_t g = 0; g < nG; ++g) {
+      write_cv_kernel(opt.gamma_scales[g] / median);
+      const std::size_t jobs = nC * std::size_t(opt.folds);
+      std::vector<double> job_score(jobs, 0.0);
+      detail::run_jobs(
+          jobs, threads,
+          [&](std::size_t j) {
+            const std::size_t c = j / std::size_t(opt.folds), f = j % std::size_t(opt.folds);
+            ModelPtr model = train_on(train_rows[f], opt.C_grid[c]);
+            double s = 0;
+            for (std::size_t i : test_rows[f]) {
+              const double p = svm_predict(model.get(), rows[i]);
+              s += classification ? double(p != y[i]) : (p - y[i]) * (p - y[i]);
+            }
+            job_score[j] = s;
+          },
+          [&](std::size_t done) {
+            if (opt.progress) opt.progress(step + done, total);
+          });
+      step += jobs;
+      for (std::size_t j = 0; j < jobs; ++j) score[g][j / std::size_t(opt.folds)] += job_score[j];
+    }
+    // Lowest CV score; ties → the smaller C, then the smaller γ (the smoother model).
+    for (std::size_t g = 0; g < nG; ++g)
+      for (std::size_t c = 0; c < nC; ++c) {
+        const double s =
+            classification ? 100.0 * score[g][c] / double(m) : std::sqrt(score[g][c] / double(m));
+        const bool better = std::isnan(best_score) || s < best_score ||
+                            (s == best_score && (opt.C_grid[c] < opt.C_grid[best_c] ||
+                                                 (opt.C_grid[c] == opt.C_grid[best_c] &&
+                                                  opt.gamma_scales[g] < opt.gamma_scales[best_g])));
+        if (better) {
+          best_score = s;
+          best_c = c;
+          best_g = g;
+        }
+      }
+  }
+
+  // Final fit on all rows.
+  const double gamma = opt.gamma_scales[best_g] / median;
+  if (n == m) {
+    write_cv_kernel(gamma);
+    D2.resize(0, 0);
+  } else {
+    D2.resize(0, 0);
+    distance_tiles(
+        X.data(), Eigen::Index(n), nullptr, 0, D, threads,
+        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+          for (Eigen::Index i = 0; i < ri; ++i)
+            for (Eigen::Index j = 0; j < rj; ++j) {
+              const double k = std::exp(-gamma * t[i * rj + j]);
+              rows[std::size_t(i0 + i)][j0 + j + 1] = {int(j0 + j + 1), k};
+              rows[std::size_t(j0 + j)][i0 + i + 1] = {int(i0 + i + 1), k};
+            }
+        });
+  }
+  std::vector<std::size_t> all(n);
+  for (std::size_t i = 0; i < n; ++i) all[i] = i;
+  ModelPtr final_model = train_on(all, opt.C_grid[best_c]);
+
+  // Redirect the support vectors away from the node array, keep their rows of X.
+  const int nsv = final_model->l;
+  std::vector<std::size_t> sv_rows(std::size_t(std::max(nsv, 0)));
+  sv_nodes.assign(2 * sv_rows.size(), svm_node{-1, 0.0});
+  for (int p = 0; p < nsv; ++p) {
+    sv_rows[std::size_t(p)] = std::size_t(final_model->SV[p][0].value) - 1;
+    sv_nodes[2 * std::size_t(p)] = {0, double(p + 1)};
+    final_model->SV[p] = &sv_nodes[2 * std::size_t(p)];
+  }
+  sv = select_rows(X, sv_rows);
+  model = std::move(final_model);
+  cols = D;
+  C = opt.C_grid[best_c];
+  this->gamma = gamma;
+  cv_score = best_score;
+  if (opt.progress) opt.progress(++step, total);
+}
+
+std::vector<double> SvmCore::predict(const FeatureMatrix& X, const char* what) const {
+  detail::check_predict_input(X, cols, what);
+  const std::size_t n = std::size_t(X.rows()), nsv = std::size_t(sv.rows()), stride = nsv + 2;
+  const Eigen::Index D = X.cols();
+  std::vector<double> out(n);
+  const std::size_t chunk = 512;  // test rows per kernel block (chunk × nsv nodes)
+  std::vector<svm_node> nodes(std::min(chunk, n) * stride);
+  for (std::size_t start = 0; start < n; start += chunk) {
+    const std::size_t rows = std::min(chunk, n - start);
+    for (std::size_t r = 0; r < rows; ++r) {
+      nodes[r * stride] = {0, 0.0};
+      nodes[r * stride + nsv + 1] = {-1, 0.0};
+    }
+    distance_tiles(
+        X.data() + start * std::size_t(D), Eigen::Index(rows), sv.data(), Eigen::Index(nsv), D,
+        opt.threads,
+        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+          for (Eigen::Index i = 0; i < ri; ++i) {
+            svm_node* row = nodes.data() + std::size_t(i0 + i) * stride;
+            for (Eigen::Index j = 0; j < rj; ++j)
+              row[j0 + j + 1] = {int(j0 + j + 1), std::exp(-gamma * t[i * rj + j])};
+          }
+        });
+    const std::size_t block = 32;
+    detail::run_jobs((rows + block - 1) / block, opt.threads,
+                     [&](std::size_t b) {
+                       for (std::size_t r = b * block; r < std::min(rows, (b + 1) * block); ++r)
+                         out[start + r] = svm_predict(model.get(), nodes.data() + r * stride);
+                     },
+                     {});
+  }
+  return out;
+}
+
+}  // namespace
+
+Eigen::MatrixXd squared_distances(const FeatureMatrix& A, const FeatureMatrix& B, int threads) {
+  if (threads < 1)
+    throw UsageError("squared_distances: threads = " + std::to_string(threads) +
+                     " is invalid (must be ≥ 1)");
+  if (A.cols() != B.cols())
+    throw UsageError("squared_distances: A has " + std::to_string(A.cols()) +
+                     " columns but B has " + std::to_string(B.cols()));
+  const bool sym = &A == &B;
+  for (const FeatureMatrix* M : {&A, &B})
+    for (Eigen::Index i = 0; i < M->size(); ++i)
+      if (!std::isfinite(M->data()[i]))
+        throw InputError("squared_distances: the feature matrix holds a non-finite value at row " +
+                         std::to_string(i / M->cols()) + ", column " +
+                         std::to_string(i % M->cols()));
+  Eigen::MatrixXd out(A.rows(), B.rows());
+  if (A.cols() == 0) {
+    out.setZero();
+    return out;
+  }
+  distance_tiles(
+      A.data(), A.rows(), sym ? nullptr : B.data(), B.rows(), A.cols(), threads,
+      [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+        for (Eigen::Index i = 0; i < ri; ++i)
+          for (Eigen::Index j = 0; j < rj; ++j) {
+            out(i0 + i, j0 + j) = t[i * rj + j];
+            if (sym) out(j0 + j, i0 + i) = t[i * rj + j];
+          }
+      });
+  return out;
+}
+
+double median_off_diagonal(const Eigen::MatrixXd& D2) {
+  if (D2.rows() != D2.cols())
+    throw InputError("median_off_diagonal: the matrix is " + std::to_string(D2.rows()) + " × " +
+                     std::to_string(D2.cols()) + ", not square");
+  const Eigen::Index n = D2.rows();
+  std::vector<double> v;
+  v.reserve(std::size_t(n) * std::size_t(std::max<Eigen::Index>(n - 1, 0)) / 2);
+  for (Eigen::Index j = 1; j < n; ++j)
+    for (Eigen::Index i = 0; i < j; ++i) v.push_back(D2(i, j));
+  auto median = [](std::vector<double>& w) {
+    const std::size_t h = w.size() / 2;
+    std::nth_element(w.begin(), w.begin() + std::ptrdiff_t(h), w.end());
+    const double upper = w[h];
+    if (w.size() % 2 == 1) return upper;
+    return 0.5 * (upper + *std::max_element(w.begin(), w.begin() + std::ptrdiff_t(h)));
+  };
+  if (v.empty()) return 1.0;
+  const double med = median(v);
+  if (med > 0) return med;
+  // Over half the pairs coincide: the median of the positive distances instead.
+  std::vector<double> pos;
+  for (double x : v)
+    if (x > 0) pos.push_back(x);
+  return pos.empty() ? 1.0 : median(pos);
+}
+
+// ---- KernelSVC --------------------------------------------------------------------------------
+
+struct KernelSVC::Impl : SvmCore {};
+
+KernelSVC::KernelSVC(KernelSvmOptions options) : impl_(std::make_unique<Impl>()) {
+  validate(options, "KernelSVC");
+  impl_->opt = std::move(options);
+  impl_->classification = true;
+}
+KernelSVC::~KernelSVC() = default;
+KernelSVC::KernelSVC(KernelSVC&&) noexcept = default;
+KernelSVC& KernelSVC::operator=(KernelSVC&&) noexcept = default;
+
+void KernelSVC::fit(const FeatureMatrix& X, const Labels& y) {
+  if (!impl_) throw UsageError("KernelSVC::fit: the classifier was moved from");
+  detail::check_labels(X, y, "KernelSVC::fit");
+  impl_->fit(X, std::vector<double>(y.begin(), y.end()), &y);
+}
+
+Labels KernelSVC::predict(const FeatureMatrix& X) const {
+  if (!impl_) throw UsageError("KernelSVC::predict: the classifier was moved from");
+  const std::vector<double> p = impl_->predict(X, "KernelSVC::predict");
+  Labels out(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) out[i] = int(std::lround(p[i]));
+  return out;
+}
+
+double KernelSVC::C() const { return impl_ ? impl_->C : 0.0; }
+double KernelSVC::gamma() const { return impl_ ? impl_->gamma : 0.0; }
+double KernelSVC::cv_error_percent() const {
+  return impl_ ? impl_->cv_score : std::numeric_limits<double>::quiet_NaN();
+}
+std::size_t KernelSVC::support_vectors() const { return impl_ ? std::size_t(impl_->sv.rows()) : 0; }
+
+// ---- KernelSVR --------------------------------------------------------------------------------
+
+struct KernelSVR::Impl : SvmCore {};
+
+KernelSVR::KernelSVR(KernelSvmOptions options) : impl_(std::make_unique<Impl>()) {
+  validate(options, "KernelSVR");
+  impl_->opt = std::move(options);
+  impl_->classification = false;
+}
+KernelSVR::~KernelSVR() = default;
+KernelSVR::KernelSVR(KernelSVR&&) noexcept = default;
+KernelSVR& KernelSVR::operator=(KernelSVR&&) noexcept = default;
+
+void KernelSVR::fit(const FeatureMatrix& X, const std::vector<double>& y) {
+  if (!impl_) throw UsageError("KernelSVR::fit: the regressor was moved from");
+  detail::check_targets(X, y, "KernelSVR::fit");
+  impl_->fit(X, y, nullptr);
+}
+
+std::vector<double> KernelSVR::predict(const FeatureMatrix& X) const {
+  if (!impl_) throw UsageError("KernelSVR::predict: the regressor was moved from");
+  return impl_->predict(X, "KernelSVR::predict");
+}
+
+double KernelSVR::C() const { return impl_ ? impl_->C : 0.0; }
+double KernelSVR::gamma() const { return impl_ ? impl_->gamma : 0.0; }
+double KernelSVR::cv_rmse() const {
+  return impl_ ? impl_->cv_score : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace wst::learn
