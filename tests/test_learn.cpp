@@ -452,6 +452,15 @@ TEST(Ridge, RecoversALinearModel) {
   EXPECT_LT((ls.coef() - ref.head(D)).cwiseAbs().maxCoeff(), 1e-9);
   EXPECT_NEAR(ls.intercept(), ref(D), 1e-9);
   EXPECT_TRUE(std::isnan(ls.cv_rmse()));
+
+  // Translation invariance (the intercept is unpenalised), even far from the origin.
+  FeatureMatrix shifted = X.array() + 1000.0f;
+  wl::Ridge moved;
+  moved.fit(shifted, y);
+  EXPECT_EQ(moved.alpha(), ridge.alpha());
+  EXPECT_LT((moved.coef() - ridge.coef()).cwiseAbs().maxCoeff(), 1e-4);
+  EXPECT_NEAR(moved.intercept() + 1000.0 * moved.coef().sum(), ridge.intercept(), 1e-2);
+  EXPECT_LT(wl::rmse(moved.predict(shifted), y), 0.02);
 }
 
 TEST(Ridge, DualSystemWhenWide) {

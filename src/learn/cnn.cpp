@@ -1,7 +1,8 @@
 // CNNs (LeNet-5 and the scattering + small-head hybrid) trained by SGD with libtorch's C++ frontend.
 //
-// This is the only translation unit that includes torch. Without WST_HAVE_TORCH (libtorch not
-// found, or -DWST_WITH_TORCH=OFF) cnn_available() is false and every factory throws UsageError.
+// This is the only translation unit that includes torch. It is built, only when libtorch is found,
+// into the module libwst_cnn.so (hidden visibility: its CnnClassifier is private to it), which
+// cnn_loader.cpp loads on first use through wst_cnn_module_api() below.
 //
 // Training, as implemented here:
 //   * weights: torch::manual_seed(seed), then libtorch's default initialisation (Kaiming-uniform,
@@ -29,7 +30,6 @@
 
 #include "wst/error.hpp"
 
-#ifdef WST_HAVE_TORCH
 #include <ATen/Parallel.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/module.h>
@@ -45,42 +45,11 @@
 #include <mutex>
 #include <numbers>
 #include <random>
-#endif
+
+#include "cnn_module.hpp"
 
 namespace wst::learn {
 
-#ifndef WST_HAVE_TORCH
-
-// ---- built without libtorch -------------------------------------------------------------------
-
-struct CnnClassifier::Impl {};
-
-namespace {
-[[noreturn]] void no_torch() {
-  throw UsageError(
-      "CNNs need libtorch: rebuild with libtorch-dev installed (and CMake option "
-      "-DWST_WITH_TORCH=ON, the default)");
-}
-}  // namespace
-
-bool cnn_available() { return false; }
-
-CnnClassifier CnnClassifier::lenet5(CnnOptions) { no_torch(); }
-CnnClassifier CnnClassifier::scattering_head(std::size_t, std::size_t, std::size_t, CnnOptions) {
-  no_torch();
-}
-CnnClassifier::CnnClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-CnnClassifier::~CnnClassifier() = default;
-CnnClassifier::CnnClassifier(CnnClassifier&&) noexcept = default;
-CnnClassifier& CnnClassifier::operator=(CnnClassifier&&) noexcept = default;
-
-void CnnClassifier::fit(const FeatureMatrix&, const Labels&) { no_torch(); }
-Labels CnnClassifier::predict(const FeatureMatrix&) const { no_torch(); }
-FeatureMatrix CnnClassifier::penultimate(const FeatureMatrix&) const { no_torch(); }
-const std::vector<double>& CnnClassifier::loss_history() const { no_torch(); }
-std::size_t CnnClassifier::parameters() const { no_torch(); }
-
-#else
 
 // ---- libtorch implementation ------------------------------------------------------------------
 
@@ -241,7 +210,6 @@ struct CnnClassifier::Impl {
   }
 };
 
-bool cnn_available() { return true; }
 
 CnnClassifier::CnnClassifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CnnClassifier::~CnnClassifier() = default;
@@ -417,6 +385,32 @@ std::size_t CnnClassifier::parameters() const {
   return count;
 }
 
-#endif
 
 }  // namespace wst::learn
+
+// ---- the module's entry points -----------------------------------------------------------------
+
+namespace {
+using wst::learn::CnnClassifier;
+CnnClassifier& self(void* p) { return *static_cast<CnnClassifier*>(p); }
+const CnnClassifier& self(const void* p) { return *static_cast<const CnnClassifier*>(p); }
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) const wst::learn::detail::CnnModuleApi*
+wst_cnn_module_api() {
+  using namespace wst::learn;
+  static const wst::learn::detail::CnnModuleApi api = {
+      wst::learn::detail::kCnnModuleVersion,
+      [](const CnnOptions& o) -> void* { return new CnnClassifier(CnnClassifier::lenet5(o)); },
+      [](std::size_t c, std::size_t r, std::size_t k, const CnnOptions& o) -> void* {
+        return new CnnClassifier(CnnClassifier::scattering_head(c, r, k, o));
+      },
+      [](void* p) { delete static_cast<CnnClassifier*>(p); },
+      [](void* p, const FeatureMatrix& X, const Labels& y) { self(p).fit(X, y); },
+      [](const void* p, const FeatureMatrix& X) { return self(p).predict(X); },
+      [](const void* p, const FeatureMatrix& X) { return self(p).penultimate(X); },
+      [](const void* p) -> const std::vector<double>& { return self(p).loss_history(); },
+      [](const void* p) { return self(p).parameters(); },
+  };
+  return &api;
+}

@@ -1,8 +1,12 @@
-// Ridge regression, exact: X and y are centred on their training means (the intercept is not
-// penalised), then w solves (XcᵀXc + αI) w = Xcᵀyc (D ≤ n) or w = Xcᵀ(XcXcᵀ + αI)⁻¹yc (D > n,
-// the same solution through the n × n dual system), by LDLT. The cross-validation
-// eigen-decomposes the fold's Gram matrix once, after which every α of the grid costs one
-// diagonal scaling.
+// Ridge regression, exact. X and y are centred on their training means (the intercept is not
+// penalised); w then solves (XcᵀXc + αI) w = Xcᵀyc when the training rows are at least as many
+// as the features (D ≤ n), else w = Xcᵀ(XcXcᵀ + αI)⁻¹yc (the same solution through the n × n
+// dual system), by Cholesky (LLT, blocked; LDLT if LLT fails on a numerically singular matrix).
+//
+// All data are first centred on the mean of every row (a translation: harmless with an
+// unpenalised intercept), in double. The cross-validation then gets each fold's D × D Gram
+// matrix in the primal case from per-fold sums (Σ xxᵀ, Σ x, Σ xy, Σ y, one pass over the data
+// in all), and every α of the grid costs one Cholesky factorisation of the smaller system.
 #include "wst/learn/ridge.hpp"
 
 #include <Eigen/Cholesky>
@@ -23,46 +27,82 @@ std::vector<int> plain_folds(std::size_t n, int folds, std::uint64_t seed);
 
 namespace {
 
-struct Centred {
-  Eigen::MatrixXd X;  // rows − mean
-  Eigen::VectorXd y;  // targets − mean
-  Eigen::RowVectorXd x_mean;
-  double y_mean = 0;
+using Rows = std::vector<std::size_t>;
+
+// Sums over a set of rows of the (globally centred) data.
+struct Sums {
+  Eigen::MatrixXd xx;  // Σ x xᵀ (lower triangle)
+  Eigen::VectorXd x, xy;
+  double y = 0, n = 0;
+  void add(const Sums& o) {
+    xx += o.xx;
+    x += o.x;
+    xy += o.xy;
+    y += o.y;
+    n += o.n;
+  }
 };
 
-Centred centre(const FeatureMatrix& X, const std::vector<double>& y,
-               const std::vector<std::size_t>& rows) {
-  Centred c;
-  const Eigen::Index n = Eigen::Index(rows.size()), D = X.cols();
-  c.x_mean = Eigen::RowVectorXd::Zero(D);
-  for (std::size_t r : rows) {
-    c.x_mean += X.row(Eigen::Index(r)).cast<double>();
-    c.y_mean += y[r];
-  }
-  c.x_mean /= double(n);
-  c.y_mean /= double(n);
-  c.X.resize(n, D);
-  c.y.resize(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const std::size_t r = rows[std::size_t(i)];
-    c.X.row(i) = X.row(Eigen::Index(r)).cast<double>() - c.x_mean;
-    c.y(i) = y[r] - c.y_mean;
-  }
-  return c;
+Sums sums_of(const Eigen::MatrixXd& Xg, const Eigen::VectorXd& yg, const Rows& rows) {
+  const Eigen::MatrixXd Xr = Xg(rows, Eigen::all);
+  const Eigen::VectorXd yr = yg(rows);
+  Sums s;
+  s.xx = Eigen::MatrixXd::Zero(Xg.cols(), Xg.cols());
+  s.xx.selfadjointView<Eigen::Lower>().rankUpdate(Xr.transpose());
+  s.x = Xr.colwise().sum().transpose();
+  s.xy = Xr.transpose() * yr;
+  s.y = yr.sum();
+  s.n = double(rows.size());
+  return s;
 }
 
-Eigen::MatrixXd rows_minus(const FeatureMatrix& X, const std::vector<std::size_t>& rows,
-                           const Eigen::RowVectorXd& mean) {
-  Eigen::MatrixXd Z(Eigen::Index(rows.size()), X.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    Z.row(Eigen::Index(i)) = X.row(Eigen::Index(rows[i])).cast<double>() - mean;
-  return Z;
+// (A + αI)⁻¹ b for a symmetric positive semi-definite A given by its lower triangle.
+Eigen::VectorXd spd_solve(const Eigen::MatrixXd& A, double alpha, const Eigen::VectorXd& b) {
+  Eigen::MatrixXd M = A;
+  M.diagonal().array() += alpha;
+  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(M);
+  if (llt.info() == Eigen::Success) return llt.solve(b);
+  return M.selfadjointView<Eigen::Lower>().ldlt().solve(b);
 }
 
-Eigen::MatrixXd gram(const Eigen::MatrixXd& A) {  // AᵀA, full
-  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(A.cols(), A.cols());
-  G.selfadjointView<Eigen::Lower>().rankUpdate(A.transpose());
-  return G.selfadjointView<Eigen::Lower>();
+// A ridge problem on some rows, ready to be solved for any α: w(α) = solve(α), predictions
+// (x − x_mean) w + y_mean (all in the globally centred coordinates).
+struct Problem {
+  bool primal = true;
+  Eigen::MatrixXd A;   // primal: XcᵀXc (D × D); dual: XcXcᵀ (n × n); lower triangle
+  Eigen::VectorXd b;   // primal: Xcᵀyc; dual: yc
+  Eigen::MatrixXd Xc;  // dual only: the centred rows
+  Eigen::RowVectorXd x_mean;
+  double y_mean = 0;
+
+  Eigen::VectorXd solve(double alpha) const {
+    if (primal) return spd_solve(A, alpha, b);
+    return Xc.transpose() * spd_solve(A, alpha, b);
+  }
+};
+
+Problem primal_problem(const Sums& s) {
+  Problem p;
+  p.x_mean = (s.x / s.n).transpose();
+  p.y_mean = s.y / s.n;
+  p.A = s.xx;
+  p.A.selfadjointView<Eigen::Lower>().rankUpdate(p.x_mean.transpose(), -s.n);
+  p.b = s.xy - s.n * p.y_mean * p.x_mean.transpose();
+  return p;
+}
+
+Problem dual_problem(const Eigen::MatrixXd& Xg, const Eigen::VectorXd& yg, const Rows& rows) {
+  Problem p;
+  p.primal = false;
+  p.Xc = Xg(rows, Eigen::all);
+  p.x_mean = p.Xc.colwise().mean();
+  p.Xc.rowwise() -= p.x_mean;
+  p.b = yg(rows);
+  p.y_mean = p.b.mean();
+  p.b.array() -= p.y_mean;
+  p.A = Eigen::MatrixXd::Zero(p.Xc.rows(), p.Xc.rows());
+  p.A.selfadjointView<Eigen::Lower>().rankUpdate(p.Xc);
+  return p;
 }
 
 }  // namespace
@@ -83,40 +123,51 @@ Ridge::Ridge(RidgeOptions options) : options_(std::move(options)) {
 void Ridge::fit(const FeatureMatrix& X, const std::vector<double>& y) {
   detail::check_targets(X, y, "Ridge::fit");
   const std::size_t n = y.size();
+  const Eigen::Index D = X.cols();
   const std::vector<double>& grid = options_.alpha_grid;
   const bool cv = grid.size() > 1;
   if (cv && n < std::size_t(options_.folds))
     throw InputError("Ridge::fit: " + std::to_string(n) + " rows are too few for " +
                      std::to_string(options_.folds) + "-fold cross-validation");
+  // Globally centred data, in double.
+  const Eigen::RowVectorXd mu = X.cast<double>().colwise().mean();
+  const Eigen::MatrixXd Xg = X.cast<double>().rowwise() - mu;
+  const Eigen::VectorXd y_raw = Eigen::Map<const Eigen::VectorXd>(y.data(), Eigen::Index(n));
+  const double y_mu = y_raw.mean();
+  const Eigen::VectorXd yg = y_raw.array() - y_mu;
+
   double best_alpha = grid.front(), best_rmse = std::numeric_limits<double>::quiet_NaN();
+  std::vector<Sums> fold_sums;  // primal folds only
   if (cv) {
-    const std::vector<int> fold = detail::plain_folds(n, options_.folds, options_.seed);
+    const int folds = options_.folds;
+    const std::vector<int> fold = detail::plain_folds(n, folds, options_.seed);
+    std::vector<Rows> members(static_cast<std::size_t>(folds));
+    for (std::size_t i = 0; i < n; ++i) members[std::size_t(fold[i])].push_back(i);
+    bool any_primal = false;
+    for (const Rows& m : members) any_primal |= Eigen::Index(n - m.size()) >= D;
+    if (any_primal)
+      for (const Rows& m : members) fold_sums.push_back(sums_of(Xg, yg, m));
     std::vector<double> sse(grid.size(), 0.0);
-    for (int f = 0; f < options_.folds; ++f) {
-      std::vector<std::size_t> train, test;
-      for (std::size_t i = 0; i < n; ++i) (fold[i] == f ? test : train).push_back(i);
-      const Centred c = centre(X, y, train);
-      const Eigen::MatrixXd Zt = rows_minus(X, test, c.x_mean);
-      Eigen::VectorXd truth(Eigen::Index(test.size()));
-      for (std::size_t i = 0; i < test.size(); ++i) truth(Eigen::Index(i)) = y[test[i]];
-      // Predictions for α: T · (r ./ (λ + α)) + ȳ.
-      Eigen::MatrixXd T;
-      Eigen::VectorXd lambda, r;
-      if (c.X.cols() <= c.X.rows()) {  // primal: XcᵀXc = QΛQᵀ, w = Q (Qᵀ Xcᵀ yc ./ (λ + α))
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gram(c.X));
-        lambda = es.eigenvalues();
-        r = es.eigenvectors().transpose() * (c.X.transpose() * c.y);
-        T = Zt * es.eigenvectors();
-      } else {  // dual: XcXcᵀ = QΛQᵀ, w = Xcᵀ Q (Qᵀ yc ./ (λ + α))
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gram(c.X.transpose()));
-        lambda = es.eigenvalues();
-        r = es.eigenvectors().transpose() * c.y;
-        T = (Zt * c.X.transpose()) * es.eigenvectors();
+    for (int f = 0; f < folds; ++f) {
+      const Rows& test = members[std::size_t(f)];
+      if (test.empty()) continue;
+      Problem p;
+      if (Eigen::Index(n - test.size()) >= D) {
+        Sums s = fold_sums[f == 0 ? 1 : 0];
+        for (int g = (f == 0 ? 2 : 1); g < folds; ++g)
+          if (g != f) s.add(fold_sums[std::size_t(g)]);
+        p = primal_problem(s);
+      } else {
+        Rows train;
+        for (std::size_t i = 0; i < n; ++i)
+          if (fold[i] != f) train.push_back(i);
+        p = dual_problem(Xg, yg, train);
       }
-      lambda = lambda.cwiseMax(0.0);
+      const Eigen::MatrixXd Zt = Xg(test, Eigen::all).rowwise() - p.x_mean;
+      const Eigen::VectorXd truth = yg(test);
       for (std::size_t g = 0; g < grid.size(); ++g) {
-        const Eigen::VectorXd coef = r.array() / (lambda.array() + grid[g]);
-        sse[g] += ((T * coef).array() + c.y_mean - truth.array()).square().sum();
+        const Eigen::VectorXd pred = (Zt * p.solve(grid[g])).array() + p.y_mean;
+        sse[g] += (pred - truth).squaredNorm();
       }
     }
     // Lowest CV RMSE; ties → the larger α (the more regularised model).
@@ -128,19 +179,26 @@ void Ridge::fit(const FeatureMatrix& X, const std::vector<double>& y) {
       }
     }
   }
-  std::vector<std::size_t> all(n);
-  for (std::size_t i = 0; i < n; ++i) all[i] = i;
-  const Centred c = centre(X, y, all);
-  if (c.X.cols() <= c.X.rows()) {
-    Eigen::MatrixXd A = gram(c.X);
-    A.diagonal().array() += best_alpha;
-    w_ = A.ldlt().solve(c.X.transpose() * c.y);
+  Problem p;
+  if (Eigen::Index(n) >= D) {
+    Sums s;
+    if (!fold_sums.empty()) {
+      s = fold_sums.front();
+      for (std::size_t g = 1; g < fold_sums.size(); ++g) s.add(fold_sums[g]);
+    } else {
+      Rows all(n);
+      for (std::size_t i = 0; i < n; ++i) all[i] = i;
+      s = sums_of(Xg, yg, all);
+    }
+    p = primal_problem(s);
   } else {
-    Eigen::MatrixXd A = gram(c.X.transpose());
-    A.diagonal().array() += best_alpha;
-    w_ = c.X.transpose() * A.ldlt().solve(c.y);
+    Rows all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = i;
+    p = dual_problem(Xg, yg, all);
   }
-  b_ = c.y_mean - c.x_mean.dot(w_);
+  w_ = p.solve(best_alpha);
+  // y ≈ (x − μ − x̄) w + ȳ + y_μ.
+  b_ = y_mu + p.y_mean - (mu + p.x_mean).dot(w_);
   alpha_ = best_alpha;
   cv_rmse_ = best_rmse;
 }

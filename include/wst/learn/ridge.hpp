@@ -1,5 +1,7 @@
 // Ridge regression (Tikhonov): w = argmin ‖y − b − Xw‖² + α‖w‖², intercept b unpenalised,
 // solved exactly with Eigen; α chosen by k-fold cross-validation (root-mean-square error).
+// Cost: one Cholesky factorisation of size min(training rows, D) per fold and α, plus one: on
+// this 2-core machine ≈ 0.3 s each at 1953, ≈ 2.3 s at 3969 (n = 8000 × 1953: ≈ 11 s in all).
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>

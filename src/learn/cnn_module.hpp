@@ -1,0 +1,31 @@
+// The boundary between the learning layer and the libtorch CNN module (libwst_cnn.so), which is
+// loaded with dlopen on first use so that programs that never train a CNN never pay libtorch's
+// ~1 s of loading and static initialisation. Private to src/learn/.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "wst/learn/cnn.hpp"
+
+namespace wst::learn::detail {
+
+// One table of entry points; objects are opaque pointers owned through destroy(). C++ exceptions
+// (wst::UsageError, wst::InputError) cross the boundary: both sides share one libstdc++.
+struct CnnModuleApi {
+  int version;  // kCnnModuleVersion
+  void* (*lenet5)(const CnnOptions&);
+  void* (*scattering_head)(std::size_t, std::size_t, std::size_t, const CnnOptions&);
+  void (*destroy)(void*);
+  void (*fit)(void*, const FeatureMatrix&, const Labels&);
+  Labels (*predict)(const void*, const FeatureMatrix&);
+  FeatureMatrix (*penultimate)(const void*, const FeatureMatrix&);
+  const std::vector<double>& (*loss_history)(const void*);
+  std::size_t (*parameters)(const void*);
+};
+
+inline constexpr int kCnnModuleVersion = 1;
+
+}  // namespace wst::learn::detail
+
+// Exported by the module.
+extern "C" const wst::learn::detail::CnnModuleApi* wst_cnn_module_api();
