@@ -273,8 +273,8 @@ Command add_mnist(CLI::App& parent) {
                   "SVM, affine PCA, LeNet-5, scattering + CNN")
       ->delimiter(',');
   c->threads = int(std::max(1u, std::thread::hardware_concurrency()));
-  app->add_option("--threads", c->threads, "Threads, >= 1 (default: all cores)")
-      ->check(CLI::PositiveNumber)
+  app->add_option("--threads", c->threads, "Threads, 1 to 4096 (default: all cores)")
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
 
   return {app, [c, quick, all, no_cnn, test_size, models] {
