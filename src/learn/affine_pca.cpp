@@ -12,6 +12,8 @@
 // distance for every smaller d at once.
 #include "wst/learn/affine_pca.hpp"
 
+#include "detail.hpp"
+
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <algorithm>
@@ -22,12 +24,6 @@
 #include "wst/error.hpp"
 
 namespace wst::learn {
-
-namespace detail {  // defined in features.cpp and split.cpp
-int check_labels(const FeatureMatrix& X, const Labels& y, const char* what);
-void check_predict_input(const FeatureMatrix& X, Eigen::Index expected, const char* what);
-std::vector<int> stratified_folds(const Labels& y, int folds, std::uint64_t seed);
-}  // namespace detail
 
 namespace {
 

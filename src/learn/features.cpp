@@ -3,6 +3,8 @@
 // wst::learn::detail and are declared again, identically, in each file that uses them.
 #include "wst/learn/features.hpp"
 
+#include "detail.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>

@@ -20,6 +20,8 @@
 // vectors only.
 #include "wst/learn/kernel_svm.hpp"
 
+#include "detail.hpp"
+
 #include <libsvm/svm.h>
 
 #include <algorithm>
@@ -31,17 +33,6 @@
 #include "wst/error.hpp"
 
 namespace wst::learn {
-
-namespace detail {  // defined in features.cpp and split.cpp
-void check_features(const FeatureMatrix& X, const char* what);
-int check_labels(const FeatureMatrix& X, const Labels& y, const char* what);
-void check_targets(const FeatureMatrix& X, const std::vector<double>& y, const char* what);
-void check_predict_input(const FeatureMatrix& X, Eigen::Index expected, const char* what);
-void run_jobs(std::size_t n, int threads, const std::function<void(std::size_t)>& job,
-              const std::function<void(std::size_t)>& done);
-std::vector<int> stratified_folds(const Labels& y, int folds, std::uint64_t seed);
-std::vector<int> plain_folds(std::size_t n, int folds, std::uint64_t seed);
-}  // namespace detail
 
 namespace {
 

@@ -12,6 +12,8 @@
 // (it stopped hitting LIBLINEAR's iteration limit) at the same or lower test error.
 #include "wst/learn/linear_model.hpp"
 
+#include "detail.hpp"
+
 #include <linear.h>
 
 #include <cmath>
@@ -22,12 +24,6 @@
 #include "wst/error.hpp"
 
 namespace wst::learn {
-
-namespace detail {  // defined in features.cpp and split.cpp
-int check_labels(const FeatureMatrix& X, const Labels& y, const char* what);
-void check_predict_input(const FeatureMatrix& X, Eigen::Index expected, const char* what);
-std::vector<int> stratified_folds(const Labels& y, int folds, std::uint64_t seed);
-}  // namespace detail
 
 namespace {
 

@@ -9,6 +9,8 @@
 // in all), and every α of the grid costs one Cholesky factorisation of the smaller system.
 #include "wst/learn/ridge.hpp"
 
+#include "detail.hpp"
+
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <cmath>
@@ -18,12 +20,6 @@
 #include "wst/error.hpp"
 
 namespace wst::learn {
-
-namespace detail {  // defined in features.cpp and split.cpp
-void check_targets(const FeatureMatrix& X, const std::vector<double>& y, const char* what);
-void check_predict_input(const FeatureMatrix& X, Eigen::Index expected, const char* what);
-std::vector<int> plain_folds(std::size_t n, int folds, std::uint64_t seed);
-}  // namespace detail
 
 namespace {
 

@@ -1,6 +1,8 @@
 // Class-balanced seeded splits, and the seeded fold assignments the cross-validations share.
 #include "wst/learn/split.hpp"
 
+#include "detail.hpp"
+
 #include <algorithm>
 #include <random>
 #include <string>
