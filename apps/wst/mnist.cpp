@@ -56,7 +56,6 @@ struct JobData {
   std::vector<float> images;
   Labels labels;
   std::string source;
-  std::size_t available = 0;  // digits the training sets were drawn from
 };
 
 JobData assemble(const MnistConfig& c, std::size_t max_size) {
@@ -80,7 +79,6 @@ JobData assemble(const MnistConfig& c, std::size_t max_size) {
                std::to_string(c.test_size) + " (seed " + std::to_string(c.seed) +
                "), training sets drawn from the other " +
                std::to_string(split.train_order.size());
-    d.available = split.train_order.size();
     d.n_test = c.test_size;
   } else {
     const MnistSplit s = load_mnist_idx(c.mnist_dir);
@@ -99,7 +97,6 @@ JobData assemble(const MnistConfig& c, std::size_t max_size) {
                " of the " + std::to_string(s.test.size()) +
                " test digits, training sets drawn from the " + std::to_string(train.size()) +
                " training digits";
-    d.available = train.size();
     d.n_test = n_test;
   }
   d.n_train = max_size;
@@ -135,7 +132,6 @@ FeatureMatrix variant_features(const Array<float>& S, std::size_t channels_m1, c
 struct Features {
   std::map<std::string, FeatureMatrix> sets;  // by name
   std::map<std::string, std::array<std::size_t, 3>> geometry;  // channels, rows, cols
-  std::vector<std::pair<std::string, double>> seconds;
 };
 
 // Scattering of n 28×28 images (float), in batches so that progress can be shown.
@@ -211,13 +207,13 @@ MnistReport run_mnist(const MnistConfig& c) {
         F.sets[v.name()] = variant_features(S, m1, v);
         F.geometry[v.name()] = {order == 1 ? m1 : S.shape[1], S.shape[2], S.shape[3]};
       }
-    F.seconds.push_back({"scattering J=" + std::to_string(J), since(tj)});
+    report.stages.push_back({"features: scattering J=" + std::to_string(J), since(tj)});
     board.log("features: scattering J=" + std::to_string(J) + " of " + std::to_string(n_all) +
               " digits, " + std::to_string(S.shape[1]) + " channels of " +
               std::to_string(S.shape[2]) + "×" + std::to_string(S.shape[3]) + " (" +
               fmt("%.1f s", since(tj)) + ")");
   }
-  report.stages.push_back({"features", since(t)});
+  report.stages.push_back({"features (all)", since(t)});
   for (const auto& [name, X] : F.sets) report.feature_dims[name] = std::size_t(X.cols());
 
   // 3. Models, on two tracks: classical models here, CNNs on a thread of their own.
