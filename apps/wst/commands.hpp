@@ -1,6 +1,7 @@
 // The subcommands of the `wst` command line and the helpers they share.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <complex>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -22,10 +23,27 @@ Command add_scatter2d(CLI::App& parent);
 Command add_scatter1d(CLI::App& parent);
 Command add_demo(CLI::App& parent);
 Command add_mnist(CLI::App& parent);
+Command add_fft(CLI::App& parent);
+Command add_stft(CLI::App& parent);
+Command add_istft(CLI::App& parent);
+Command add_cwt(CLI::App& parent);
+Command add_heisenberg(CLI::App& parent);
+Command add_signal(CLI::App& parent);
+Command add_compare_tf(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
 // "measure").
 void add_exec_options(CLI::App& app, ExecOptions& exec);
+
+// Accepts an integer >= min (CLI11's own range checks print bounds like 1.797e308).
+CLI::Validator at_least(long long min);
+
+// Fails early (IoError), before a possibly long computation, if `path` cannot be created.
+void check_writable(const std::string& path);
+
+// A progress line with ETA on stderr while a long transform runs, if stderr is a terminal;
+// the line is cleared at the end. Empty (no reporting) otherwise.
+std::function<void(std::size_t, std::size_t)> terminal_progress(std::string name);
 
 template <class T>
 constexpr const char* dtype_name() {
@@ -33,6 +51,10 @@ constexpr const char* dtype_name() {
     return "float32";
   else if constexpr (std::is_same_v<T, double>)
     return "float64";
+  else if constexpr (std::is_same_v<T, std::complex<float>>)
+    return "complex64";
+  else if constexpr (std::is_same_v<T, std::complex<double>>)
+    return "complex128";
   else {
     static_assert(std::is_same_v<T, std::int64_t>);
     return "int64";

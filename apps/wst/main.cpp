@@ -46,18 +46,28 @@ std::string wisdom_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("Wavelet scattering transforms (Kymatio-compatible) of NumPy .npy arrays.", "wst");
+  CLI::App app(
+      "Wavelet scattering (Kymatio-compatible) and time-frequency transforms of .npy, WAV and "
+      "PNG data.",
+      "wst");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
       "  wst scatter2d --J 2 images.npy coefficients.npy --meta channels.json\n"
       "  wst scatter1d --J 6 --Q 8 signals.npy coefficients.npy\n"
       "  wst mnist --quick\n"
+      "  wst signal chirp chirp.wav --samples 32768 --sample-rate 16000 --f0 50 --f1 7000\n"
+      "  wst compare-tf chirp.wav compare.png\n"
+      "  wst stft chirp.wav Z.npy --window gauss --length 512 --plot spectrogram.png\n"
+      "  wst cwt chirp.wav W.npy --Q 16 --fmin 50 --fmax 7000 --plot scalogram.png\n"
+      "  wst heisenberg --window gauss --sigma 32\n"
       "  wst demo\n"
       "Run 'wst <command> --help' for the options of a command.");
   const std::vector<wst::cli::Command> commands = {
       wst::cli::add_scatter2d(app), wst::cli::add_scatter1d(app), wst::cli::add_demo(app),
-      wst::cli::add_mnist(app)};
+      wst::cli::add_mnist(app),     wst::cli::add_fft(app),        wst::cli::add_stft(app),
+      wst::cli::add_istft(app),     wst::cli::add_cwt(app),        wst::cli::add_heisenberg(app),
+      wst::cli::add_signal(app),    wst::cli::add_compare_tf(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

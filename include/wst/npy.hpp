@@ -1,6 +1,7 @@
 // NumPy .npy reading and writing (format versions 1.0, 2.0 and 3.0; little-endian, C order).
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 #pragma once
+#include <complex>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -9,8 +10,10 @@
 
 namespace wst {
 
-// The dtypes wst reads and writes: '<f4', '<f8' and '<i8'.
-using NpyArray = std::variant<Array<float>, Array<double>, Array<std::int64_t>>;
+// The dtypes wst reads and writes: '<f4', '<f8', '<i8', and complex '<c8', '<c16' (interleaved
+// real/imaginary parts, the layout of std::complex).
+using NpyArray = std::variant<Array<float>, Array<double>, Array<std::int64_t>,
+                              Array<std::complex<float>>, Array<std::complex<double>>>;
 
 // Reads a .npy file. Throws IoError if the file cannot be opened, InputError (naming the file,
 // what was found and what is supported) for anything else: bad magic, truncated header or data,
@@ -18,10 +21,11 @@ using NpyArray = std::variant<Array<float>, Array<double>, Array<std::int64_t>>;
 NpyArray read_npy(const std::string& path);
 
 // Reads a .npy file of any supported dtype and converts its values to T (for reference data).
+// A complex file read as a real T is an InputError (the imaginary part would be lost).
 template <class T>
 Array<T> read_npy_as(const std::string& path);
 
-// The dtype of an array as NumPy writes it ('<f4', '<f8', '<i8').
+// The dtype of an array as NumPy writes it ('<f4', '<f8', '<i8', '<c8', '<c16').
 std::string npy_dtype_name(const NpyArray& a);
 
 // Writes a version-1.0 .npy file atomically: to a temporary name in the same folder, then

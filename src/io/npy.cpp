@@ -9,6 +9,7 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
+#include <complex>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -29,7 +30,8 @@ static_assert(std::endian::native == std::endian::little,
 namespace {
 
 constexpr std::string_view kMagic = "\x93NUMPY";
-constexpr std::string_view kSupported = "float32 '<f4', float64 '<f8', int64 '<i8'";
+constexpr std::string_view kSupported =
+    "float32 '<f4', float64 '<f8', int64 '<i8', complex64 '<c8', complex128 '<c16'";
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -289,6 +291,10 @@ constexpr const char* descr_of() {
     return "<f4";
   else if constexpr (std::is_same_v<T, double>)
     return "<f8";
+  else if constexpr (std::is_same_v<T, std::complex<float>>)
+    return "<c8";
+  else if constexpr (std::is_same_v<T, std::complex<double>>)
+    return "<c16";
   else
     return "<i8";
 }
@@ -330,7 +336,10 @@ NpyArray read_npy(const std::string& path) {
   if (h.descr == "<f4") return read_data<float>(f.get(), h.shape, path);
   if (h.descr == "<f8") return read_data<double>(f.get(), h.shape, path);
   if (h.descr == "<i8") return read_data<std::int64_t>(f.get(), h.shape, path);
-  if (h.descr == ">f4" || h.descr == ">f8" || h.descr == ">i8")
+  if (h.descr == "<c8") return read_data<std::complex<float>>(f.get(), h.shape, path);
+  if (h.descr == "<c16") return read_data<std::complex<double>>(f.get(), h.shape, path);
+  if (h.descr == ">f4" || h.descr == ">f8" || h.descr == ">i8" || h.descr == ">c8" ||
+      h.descr == ">c16")
     format_error(path, "big-endian dtype '" + h.descr +
                            "' is not supported; convert with x.astype('<" + h.descr.substr(1) +
                            "')");
@@ -340,10 +349,14 @@ NpyArray read_npy(const std::string& path) {
 
 template <class T>
 Array<T> read_npy_as(const std::string& path) {
+  constexpr bool real_t = std::is_arithmetic_v<T>;
   return std::visit(
-      []<class U>(Array<U>&& a) -> Array<T> {
+      [&]<class U>(Array<U>&& a) -> Array<T> {
         if constexpr (std::is_same_v<U, T>) {
           return std::move(a);
+        } else if constexpr (real_t && !std::is_arithmetic_v<U>) {
+          format_error(path, "complex data cannot be read as real numbers (dtype '" +
+                                 std::string(descr_of<U>()) + "')");
         } else {
           Array<T> out(std::move(a.shape));
           for (std::size_t i = 0; i < a.size(); ++i) out.data[i] = static_cast<T>(a.data[i]);
@@ -394,8 +407,13 @@ void write_file_atomic(const std::string& path, const std::string& text) {
 template Array<float> read_npy_as<float>(const std::string&);
 template Array<double> read_npy_as<double>(const std::string&);
 template Array<std::int64_t> read_npy_as<std::int64_t>(const std::string&);
+template Array<std::complex<float>> read_npy_as<std::complex<float>>(const std::string&);
+template Array<std::complex<double>> read_npy_as<std::complex<double>>(const std::string&);
 template void write_npy<float>(const std::string&, const Array<float>&);
 template void write_npy<double>(const std::string&, const Array<double>&);
 template void write_npy<std::int64_t>(const std::string&, const Array<std::int64_t>&);
+template void write_npy<std::complex<float>>(const std::string&, const Array<std::complex<float>>&);
+template void write_npy<std::complex<double>>(const std::string&,
+                                              const Array<std::complex<double>>&);
 
 }  // namespace wst

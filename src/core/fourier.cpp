@@ -1,0 +1,250 @@
+#include "wst/fourier.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <string>
+
+#include "spectral.hpp"
+#include "wst/error.hpp"
+#include "wst/fft.hpp"
+
+namespace wst {
+namespace {
+
+// "NaN" or "Inf" for a non-finite value, nullptr for a finite one.
+template <class T>
+const char* non_finite(T v) {
+  return std::isnan(v) ? "NaN" : std::isinf(v) ? "Inf" : nullptr;
+}
+template <class T>
+const char* non_finite(std::complex<T> v) {
+  const char* re = non_finite(v.real());
+  return re ? re : non_finite(v.imag());
+}
+
+template <class V>
+void check_finite_values(const char* fn, const std::vector<V>& x) {
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (const char* what = non_finite(x[i]))
+      throw InputError(std::string(fn) + ": input holds " + what + " at flat index " +
+                       std::to_string(i) + ": the Fourier transform needs finite values");
+}
+
+// The transformed axes of `shape` (the last `rank`) and the number of transforms (the batch).
+struct Axes {
+  std::vector<int> dims;
+  std::size_t batch = 1;
+  std::size_t points = 1;  // Π dims
+};
+
+Axes transform_axes(const char* fn, const Shape& shape, int rank) {
+  if (rank != 1 && rank != 2)
+    throw UsageError(std::string(fn) + ": rank must be 1 or 2 (got " + std::to_string(rank) + ")");
+  if (shape.size() < std::size_t(rank))
+    throw InputError(std::string(fn) + ": a rank-" + std::to_string(rank) +
+                     " transform needs an array of at least " + std::to_string(rank) +
+                     " dimensions (got shape " + shape_string(shape) + ")");
+  Axes a;
+  const std::size_t lead = shape.size() - rank;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i < lead) {
+      a.batch *= shape[i];
+      continue;
+    }
+    if (shape[i] == 0)
+      throw InputError(std::string(fn) + ": transformed axis " + std::to_string(i) +
+                       " is empty (shape " + shape_string(shape) + ")");
+    if (shape[i] > std::size_t(INT_MAX))
+      throw InputError(std::string(fn) + ": transformed axis " + std::to_string(i) +
+                       " is longer than " + std::to_string(INT_MAX) + " (shape " +
+                       shape_string(shape) + ")");
+    a.dims.push_back(int(shape[i]));
+    a.points *= shape[i];
+  }
+  if (a.points > std::size_t(INT_MAX))
+    throw InputError(std::string(fn) + ": a transform of shape " + shape_string(shape) + " has more than " +
+                     std::to_string(INT_MAX) + " points");
+  return a;
+}
+
+// The factors numpy.fft applies to the forward and inverse transforms of n points.
+double forward_factor(FftNorm norm, std::size_t n) {
+  return norm == FftNorm::backward ? 1.0 : norm == FftNorm::ortho ? 1.0 / std::sqrt(double(n)) : 1.0 / double(n);
+}
+double inverse_factor(FftNorm norm, std::size_t n) {
+  return norm == FftNorm::forward ? 1.0 : norm == FftNorm::ortho ? 1.0 / std::sqrt(double(n)) : 1.0 / double(n);
+}
+
+// Runs `batch` transforms of shape `dims` (n_in values in, n_out out each) as blocks of K
+// consecutive transforms with one FFTW plan (howmany = K), the last block padded with zeros. The
+// blocks depend on the batch and the size only, so every transform is computed by the same plan,
+// hence to the same bits, for any thread count. load(first, count, In*) fills a block's aligned
+// input; store(first, count, const Out*) reads its output.
+template <class T, class In, class Out, class Load, class Store>
+void run_blocks(typename FftPlan<T>::Kind kind, const Axes& ax, std::size_t n_in, std::size_t n_out,
+                const ExecOptions& exec, Load load, Store store) {
+  if (ax.batch == 0) return;
+  // About 2^15 values a block (a few hundred KiB), balanced so that padding wastes < 1 transform
+  // a block.
+  const std::size_t cap = std::clamp<std::size_t>((std::size_t{1} << 15) / std::max(n_in, n_out), 1, 256);
+  const std::size_t blocks = (ax.batch + cap - 1) / cap, K = (ax.batch + blocks - 1) / blocks;
+  const FftPlan<T> plan(kind, ax.dims, int(K), exec.planning);
+  detail::parallel_ranges(blocks, exec.threads, [&](std::size_t b0, std::size_t b1) {
+    AlignedVector<In> in(K * n_in);
+    AlignedVector<Out> out(K * n_out);
+    for (std::size_t b = b0; b < b1; ++b) {
+      const std::size_t first = b * K, count = std::min(K, ax.batch - first);
+      load(first, count, in.data());
+      std::fill(in.begin() + count * n_in, in.end(), In(0));
+      plan(in.data(), out.data());
+      store(first, count, static_cast<const Out*>(out.data()));
+    }
+  });
+}
+
+// dst[i] = src[i]·s (a plain copy when s = 1).
+template <class A, class B, class T>
+void copy_scaled(const A* src, std::size_t n, T s, B* dst) {
+  if (s == T(1))
+    std::copy(src, src + n, dst);
+  else
+    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i] * s;
+}
+
+template <class T>
+Array<std::complex<T>> c2c(const char* fn, const Array<std::complex<T>>& x, int rank, bool inverse,
+                           FftNorm norm, const ExecOptions& exec) {
+  using C = std::complex<T>;
+  const Axes ax = transform_axes(fn, x.shape, rank);
+  check_finite_values(fn, x.data);
+  const std::size_t n = ax.points;
+  const T s = T(inverse ? inverse_factor(norm, n) : forward_factor(norm, n));
+  Array<C> out(x.shape);
+  run_blocks<T, C, C>(
+      inverse ? FftPlan<T>::Kind::backward : FftPlan<T>::Kind::forward, ax, n, n, exec,
+      [&](std::size_t first, std::size_t count, C* a) {
+        std::copy_n(x.data.data() + first * n, count * n, a);
+      },
+      [&](std::size_t first, std::size_t count, const C* b) {
+        copy_scaled(b, count * n, s, out.data.data() + first * n);
+      });
+  return out;
+}
+
+// The one-sided spectra of the real transforms of x (validated by the caller), passed block by
+// block to store(offset, count, spectra) with offset and count in complex values of the output.
+template <class T, class Store>
+void r2c_blocks(const Array<T>& x, const Axes& ax, const ExecOptions& exec, Store store) {
+  const std::size_t n = ax.points, half = n / x.shape.back() * (x.shape.back() / 2 + 1);
+  run_blocks<T, T, std::complex<T>>(
+      FftPlan<T>::Kind::r2c, ax, n, half, exec,
+      [&](std::size_t first, std::size_t count, T* a) { std::copy_n(x.data.data() + first * n, count * n, a); },
+      [&](std::size_t first, std::size_t count, const std::complex<T>* b) { store(first * half, count * half, b); });
+}
+
+Shape onesided_shape(Shape s) {
+  s.back() = s.back() / 2 + 1;
+  return s;
+}
+
+}  // namespace
+
+template <class T>
+Array<std::complex<T>> rfft(const Array<T>& x, int rank, FftNorm norm, const ExecOptions& exec) {
+  const Axes ax = transform_axes("rfft", x.shape, rank);
+  check_finite_values("rfft", x.data);
+  const T s = T(forward_factor(norm, ax.points));
+  Array<std::complex<T>> out(onesided_shape(x.shape));
+  r2c_blocks(x, ax, exec, [&](std::size_t offset, std::size_t count, const std::complex<T>* b) {
+    copy_scaled(b, count, s, out.data.data() + offset);
+  });
+  return out;
+}
+
+template <class T>
+Array<T> irfft(const Array<std::complex<T>>& X, std::size_t n, int rank, FftNorm norm,
+               const ExecOptions& exec) {
+  using C = std::complex<T>;
+  if (n == 0 || n > std::size_t(INT_MAX))
+    throw UsageError("irfft: output length n must be in [1, " + std::to_string(INT_MAX) + "] (got " +
+                     std::to_string(n) + ")");
+  Axes ax = transform_axes("irfft", X.shape, rank);
+  if (X.shape.back() != n / 2 + 1)
+    throw UsageError("irfft: an output length n = " + std::to_string(n) + " needs " +
+                     std::to_string(n / 2 + 1) + " values on the last axis (got shape " +
+                     shape_string(X.shape) + ")");
+  check_finite_values("irfft", X.data);
+  const std::size_t n_in = ax.points, n_out = n_in / X.shape.back() * n;
+  if (n_out > std::size_t(INT_MAX))
+    throw UsageError("irfft: an output of " + std::to_string(n_out) + " points a transform is more than " +
+                     std::to_string(INT_MAX));
+  ax.dims.back() = int(n);
+  ax.points = n_out;
+  const T s = T(inverse_factor(norm, n_out));
+  Shape shape = X.shape;
+  shape.back() = n;
+  Array<T> out(shape);
+  // c2r overwrites its input: the block copy keeps X intact.
+  run_blocks<T, C, T>(
+      FftPlan<T>::Kind::c2r, ax, n_in, n_out, exec,
+      [&](std::size_t first, std::size_t count, C* a) { std::copy_n(X.data.data() + first * n_in, count * n_in, a); },
+      [&](std::size_t first, std::size_t count, const T* b) {
+        copy_scaled(b, count * n_out, s, out.data.data() + first * n_out);
+      });
+  return out;
+}
+
+template <class T>
+Array<std::complex<T>> fft(const Array<std::complex<T>>& x, int rank, FftNorm norm, const ExecOptions& exec) {
+  return c2c("fft", x, rank, false, norm, exec);
+}
+
+template <class T>
+Array<std::complex<T>> ifft(const Array<std::complex<T>>& X, int rank, FftNorm norm, const ExecOptions& exec) {
+  return c2c("ifft", X, rank, true, norm, exec);
+}
+
+template <class T>
+Array<T> power_spectrum(const Array<T>& x, int rank, const ExecOptions& exec) {
+  const Axes ax = transform_axes("power_spectrum", x.shape, rank);
+  check_finite_values("power_spectrum", x.data);
+  Array<T> out(onesided_shape(x.shape));
+  r2c_blocks(x, ax, exec, [&](std::size_t offset, std::size_t count, const std::complex<T>* b) {
+    for (std::size_t i = 0; i < count; ++i) out.data[offset + i] = std::norm(b[i]);
+  });
+  return out;
+}
+
+// numpy.fft.fftfreq(n): k·(1/n) for k = 0 … ⌈n/2⌉ − 1, then −⌊n/2⌋ … −1.
+std::vector<double> fft_frequencies(std::size_t n) {
+  std::vector<double> f(n);
+  if (n == 0) return f;
+  const double val = 1.0 / double(n);
+  const std::size_t pos = (n - 1) / 2 + 1;
+  for (std::size_t k = 0; k < n; ++k) f[k] = (k < pos ? double(k) : -double(n - k)) * val;
+  return f;
+}
+
+// numpy.fft.rfftfreq(n): k·(1/n) for k = 0 … ⌊n/2⌋.
+std::vector<double> rfft_frequencies(std::size_t n) {
+  std::vector<double> f(n == 0 ? 0 : n / 2 + 1);
+  const double val = n == 0 ? 0.0 : 1.0 / double(n);
+  for (std::size_t k = 0; k < f.size(); ++k) f[k] = double(k) * val;
+  return f;
+}
+
+#define WST_INSTANTIATE(T)                                                                          \
+  template Array<std::complex<T>> rfft<T>(const Array<T>&, int, FftNorm, const ExecOptions&);       \
+  template Array<T> irfft<T>(const Array<std::complex<T>>&, std::size_t, int, FftNorm,              \
+                             const ExecOptions&);                                                   \
+  template Array<std::complex<T>> fft<T>(const Array<std::complex<T>>&, int, FftNorm,               \
+                                         const ExecOptions&);                                       \
+  template Array<std::complex<T>> ifft<T>(const Array<std::complex<T>>&, int, FftNorm,              \
+                                          const ExecOptions&);                                      \
+  template Array<T> power_spectrum<T>(const Array<T>&, int, const ExecOptions&);
+WST_INSTANTIATE(float)
+WST_INSTANTIATE(double)
+#undef WST_INSTANTIATE
+
+}  // namespace wst
