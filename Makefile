@@ -31,6 +31,7 @@ test: build data
 
 bench: build
 	$(BUILD)/wst-bench --benchmark_counters_tabular=true
+	$(BUILD)/wst-bench-tf --benchmark_counters_tabular=true
 
 clean:
 	rm -rf $(BUILD)

@@ -60,9 +60,9 @@ std::function<void(std::size_t, std::size_t)> terminal_progress(std::string name
   };
 }
 
-void add_exec_options(CLI::App& app, ExecOptions& exec) {
+void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning) {
   exec.threads = int(std::max(1u, std::thread::hardware_concurrency()));
-  exec.planning = Planning::measure;
+  exec.planning = planning;
   app.add_option(
          "--threads", exec.threads,
          "Threads splitting the batch, >= 1 (default: all cores; results do not depend on it)")
@@ -73,11 +73,11 @@ void add_exec_options(CLI::App& app, ExecOptions& exec) {
          [&exec](const std::string& plan) {
            exec.planning = plan == "estimate" ? Planning::estimate : Planning::measure;
          },
-         "FFTW planning: 'measure' (slower set-up, faster transform) or 'estimate' (instant "
-         "set-up)")
+         "FFTW planning: 'measure' (slower set-up, faster transform; plans are cached between "
+         "runs) or 'estimate' (instant set-up)")
       ->check(CLI::IsMember({"measure", "estimate"}))
       ->type_name("MODE")
-      ->default_str("measure");
+      ->default_str(planning == Planning::measure ? "measure" : "estimate");
 }
 
 }  // namespace wst::cli

@@ -32,8 +32,9 @@ Command add_signal(CLI::App& parent);
 Command add_compare_tf(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
-// "measure").
-void add_exec_options(CLI::App& app, ExecOptions& exec);
+// `planning`: measure for the scattering commands, whose plans serve large batches; estimate for
+// the time-frequency ones, whose one-off plans at long lengths take seconds to measure).
+void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Planning::measure);
 
 // Accepts an integer >= min (CLI11's own range checks print bounds like 1.797e308).
 CLI::Validator at_least(long long min);

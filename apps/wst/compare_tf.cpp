@@ -123,7 +123,7 @@ Command add_compare_tf(CLI::App& parent) {
   app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz (default: the WAV file's)");
   app->add_option("--db-range", s->db_range, "Dynamic range of the colour scales in dB")
       ->capture_default_str();
-  add_exec_options(*app, s->exec);
+  add_exec_options(*app, s->exec, Planning::estimate);
   return {app, [s] { run_compare(*s); }};
 }
 

@@ -427,7 +427,7 @@ Command add_fft(CLI::App& parent) {
       ->check(CLI::IsMember({"backward", "ortho", "forward"}))
       ->capture_default_str();
   add_side_outputs(*app, s->io, true);
-  add_exec_options(*app, s->exec);
+  add_exec_options(*app, s->exec, Planning::estimate);
   return {app, [s] { run_fft(*s); }};
 }
 
@@ -445,7 +445,7 @@ Command add_stft(CLI::App& parent) {
   add_window_options(*app, s->window);
   app->add_flag("--magnitude", s->magnitude, "Write |Z| (real) instead of the complex STFT");
   add_side_outputs(*app, s->io, true);
-  add_exec_options(*app, s->exec);
+  add_exec_options(*app, s->exec, Planning::estimate);
   return {app, [s] { run_stft(*s); }};
 }
 
@@ -462,7 +462,7 @@ Command add_istft(CLI::App& parent) {
   app->add_option("--samples", s->samples, "Length N of the reconstructed signal")
       ->check(at_least(1));
   add_side_outputs(*app, s->io, false);
-  add_exec_options(*app, s->exec);
+  add_exec_options(*app, s->exec, Planning::estimate);
   return {app, [s] { run_istft(*s); }};
 }
 
@@ -482,7 +482,7 @@ Command add_cwt(CLI::App& parent) {
   app->add_flag("--decimated", s->decimated, "Store each scale at its critical rate");
   app->add_flag("--modulus", s->modulus, "Write |W| (real) instead of the complex transform");
   add_side_outputs(*app, s->io, true);
-  add_exec_options(*app, s->exec);
+  add_exec_options(*app, s->exec, Planning::estimate);
   return {app, [s] { run_cwt(*s); }};
 }
 

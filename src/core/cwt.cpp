@@ -187,14 +187,6 @@ void fence_stores() {
 #endif
 }
 
-// Throws InputError unless all n values are finite (`per` values make one element of `what`).
-template <class T>
-void check_finite(const T* x, std::size_t n, const char* what, std::size_t per = 1) {
-  for (std::size_t i = 0; i < n; ++i)
-    if (!std::isfinite(x[i]))
-      throw InputError(std::string(what) + " holds " + (std::isnan(x[i]) ? "NaN" : "Inf") +
-                       " at flat index " + std::to_string(i / per) + ": the CWT needs finite values");
-}
 
 }  // namespace
 
@@ -418,7 +410,7 @@ struct BasicCwt<T>::Impl {
   };
 
   void full_rate(const T* x, std::size_t batch, C* out) const {
-    check_finite(x, batch * N, "input");
+    detail::check_finite(x, batch * N, "input", "the CWT");
     const std::size_t S = scales();
     const bool stream = batch * S * N * sizeof(C) >= kStreamBytes;
     InputProgress progress(exec, batch, S);
@@ -492,7 +484,7 @@ struct BasicCwt<T>::Impl {
   // x̂(m) = Σ_k [Ŵ_k(m)·v_k(m) + Ŵ_k(−m)*·v_k(−m)] / (L·D(m)), m ≤ L/2 (least squares for a
   // real x), with Ŵ_k the DFT of row k zero-padded to L; then a c2r transform.
   void inverse(const C* W, std::size_t batch, T* out) const {
-    check_finite(reinterpret_cast<const T*>(W), 2 * batch * scales() * N, "W", 2);
+    detail::check_finite(W, batch * scales() * N, "W", "the CWT");
     plan_inverse();
     const std::size_t S = scales(), H = L / 2 + 1;
     const std::size_t per = (S + kInverseBlocks - 1) / kInverseBlocks, blocks = (S + per - 1) / per;
@@ -604,7 +596,7 @@ DecimatedCwt<T> BasicCwt<T>::decimated(const Array<T>& x) const {
   DecimatedCwt<T> d;
   d.batch = batch_shape(x.shape, 1, {p.N}, "input");
   const std::size_t batch = shape_size(d.batch), S = p.scales();
-  check_finite(x.data.data(), x.size(), "input");
+  detail::check_finite(x.data.data(), x.size(), "input", "the CWT");
   for (const auto& f : p.filters) {
     d.stride.push_back(f.stride);
     d.length.push_back((p.N + f.stride - 1) / f.stride);

@@ -12,23 +12,9 @@
 namespace wst {
 namespace {
 
-// "NaN" or "Inf" for a non-finite value, nullptr for a finite one.
-template <class T>
-const char* non_finite(T v) {
-  return std::isnan(v) ? "NaN" : std::isinf(v) ? "Inf" : nullptr;
-}
-template <class T>
-const char* non_finite(std::complex<T> v) {
-  const char* re = non_finite(v.real());
-  return re ? re : non_finite(v.imag());
-}
-
 template <class V>
 void check_finite_values(const char* fn, const std::vector<V>& x) {
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (const char* what = non_finite(x[i]))
-      throw InputError(std::string(fn) + ": input holds " + what + " at flat index " +
-                       std::to_string(i) + ": the Fourier transform needs finite values");
+  detail::check_finite(x.data(), x.size(), std::string(fn) + ": input", "the Fourier transform");
 }
 
 // The transformed axes of `shape` (the last `rank`) and the number of transforms (the batch).

@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -70,13 +71,26 @@ void modulus(const std::complex<T>* z, std::size_t n, T* u) {
   for (std::size_t i = 0; i < n; ++i) u[i] = std::sqrt(p[2 * i] * p[2 * i] + p[2 * i + 1] * p[2 * i + 1]);
 }
 
-// Throws InputError unless every x[i] is finite.
+// "NaN" or "Inf" for a non-finite value (real or complex), nullptr for a finite one.
 template <class T>
-void check_finite(const T* x, std::size_t n) {
+const char* non_finite(T v) {
+  return std::isnan(v) ? "NaN" : std::isinf(v) ? "Inf" : nullptr;
+}
+template <class T>
+const char* non_finite(std::complex<T> v) {
+  const char* re = non_finite(v.real());
+  return re ? re : non_finite(v.imag());
+}
+
+// Throws InputError "<what> holds NaN at flat index i: <who> needs finite values" unless every
+// x[i] (real or complex) is finite.
+template <class V>
+void check_finite(const V* x, std::size_t n, std::string_view what = "input",
+                  std::string_view who = "scattering") {
   for (std::size_t i = 0; i < n; ++i)
-    if (!std::isfinite(x[i]))
-      throw InputError("input holds " + std::string(std::isnan(x[i]) ? "NaN" : "Inf") +
-                       " at flat index " + std::to_string(i) + ": scattering needs finite values");
+    if (const char* bad = non_finite(x[i]))
+      throw InputError(std::string(what) + " holds " + bad + " at flat index " +
+                       std::to_string(i) + ": " + std::string(who) + " needs finite values");
 }
 
 // Scratch workspaces kept between calls, so that a transform allocates nothing per call once

@@ -13,23 +13,9 @@
 namespace wst {
 namespace {
 
-// "NaN" or "Inf" for a non-finite value, nullptr for a finite one.
-template <class T>
-const char* non_finite(T v) {
-  return std::isnan(v) ? "NaN" : std::isinf(v) ? "Inf" : nullptr;
-}
-template <class T>
-const char* non_finite(std::complex<T> v) {
-  const char* re = non_finite(v.real());
-  return re ? re : non_finite(v.imag());
-}
-
 template <class V>
 void check_finite_values(const char* what, const std::vector<V>& x) {
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (const char* bad = non_finite(x[i]))
-      throw InputError(std::string(what) + " holds " + bad + " at flat index " + std::to_string(i) +
-                       ": the STFT needs finite values");
+  detail::check_finite(x.data(), x.size(), what, "the STFT");
 }
 
 // scipy.signal.istft divides by Σ_m w²[n − mH] only where it exceeds this (absolute) threshold.
