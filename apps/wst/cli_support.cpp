@@ -31,6 +31,12 @@ CLI::Validator at_least(long long min) {
       "");  // the option descriptions state the ranges
 }
 
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 // Fails early, before a possibly long computation, if `path` cannot be created.
 void check_writable(const std::string& path) {
   std::error_code ec;

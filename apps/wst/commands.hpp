@@ -39,6 +39,9 @@ void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Plan
 // Accepts an integer >= min (CLI11's own range checks print bounds like 1.797e308).
 CLI::Validator at_least(long long min);
 
+// A real number as %g prints it ("0.7", "5000", "1e-05"), for messages.
+std::string num(double v);
+
 // Fails early (IoError), before a possibly long computation, if `path` cannot be created.
 void check_writable(const std::string& path);
 

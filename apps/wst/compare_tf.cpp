@@ -43,9 +43,9 @@ void run_compare(const CompareState& s) {
   check_writable(s.out);
   if (!is_png_path(s.out)) throw UsageError(s.out + ": the picture must be a .png file");
   if (!(s.db_range > 0) || !std::isfinite(s.db_range))
-    throw UsageError("--db-range " + std::to_string(s.db_range) + ": must be > 0 dB");
+    throw UsageError("--db-range " + num(s.db_range) + ": must be > 0 dB");
   if (s.sample_rate < 0 || !std::isfinite(s.sample_rate))
-    throw UsageError("--sample-rate " + std::to_string(s.sample_rate) + ": must be > 0 Hz");
+    throw UsageError("--sample-rate " + num(s.sample_rate) + ": must be > 0 Hz");
   const StftParams sp = stft_params(s.window);
   const InputFile in = read_input_file(s.in);
   const RealArray r = real_input(in, "compare-tf", 1);
@@ -62,12 +62,12 @@ void run_compare(const CompareState& s) {
                      shape_string(x.shape));
   const std::size_t N = x.shape[0];
   const Stft stft(N, sp, s.exec);
-  const auto Z = stft(x);
+  const auto Z = naming_input(in.path, [&] { return stft(x); });
   const CwtParams cp = cwt_params(s.cwt, N, u.rate);
   ExecOptions exec = s.exec;
   exec.progress = terminal_progress("wst compare-tf");
   const Cwt cwt(N, cp, exec);
-  const auto W = cwt(x);
+  const auto W = naming_input(in.path, [&] { return cwt(x); });
 
   // Heisenberg boxes of the window and of the highest- and lowest-frequency wavelets.
   const std::size_t grid = std::max<std::size_t>(4096, 2 * sp.window.size());

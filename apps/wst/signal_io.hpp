@@ -7,6 +7,8 @@
 #include <string_view>
 #include <variant>
 
+#include "wst/error.hpp"
+
 #include "wst/array.hpp"
 #include "wst/npy.hpp"
 
@@ -40,5 +42,16 @@ void write_signal(const std::string& path, const Array<T>& x, double sample_rate
 
 // Sample-rate bookkeeping: the rate given on the command line (> 0) wins over the file's.
 double effective_rate(double from_option, const InputFile& in);
+
+// Names the input file in data errors (NaN, wrong shape) that do not already.
+template <class F>
+auto naming_input(const std::string& path, F f) {
+  try {
+    return f();
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    throw InputError(what.starts_with(path + ": ") ? what : path + ": " + what);
+  }
+}
 
 }  // namespace wst::cli

@@ -66,9 +66,9 @@ void check_outputs(const Outputs& o) {
   if (!o.picture.empty() && !is_png_path(o.picture))
     throw UsageError("--plot " + o.picture + ": the picture must be a .png file");
   if (!(o.db_range > 0) || !std::isfinite(o.db_range))
-    throw UsageError("--db-range " + std::to_string(o.db_range) + ": must be > 0 dB");
+    throw UsageError("--db-range " + num(o.db_range) + ": must be > 0 dB");
   if (o.sample_rate < 0 || !std::isfinite(o.sample_rate))
-    throw UsageError("--sample-rate " + std::to_string(o.sample_rate) + ": must be > 0 Hz");
+    throw UsageError("--sample-rate " + num(o.sample_rate) + ": must be > 0 Hz");
 }
 
 // Writes OUT, then the metadata and the picture; on any failure removes what was written, so
@@ -90,17 +90,6 @@ void write_all(const Outputs& o, WriteMain write_main, const json* meta, const p
       fs::remove(p, ec);
     }
     throw;
-  }
-}
-
-// Names the input file in data errors (NaN, wrong shape) that do not already.
-template <class F>
-auto naming_input(const std::string& path, F f) {
-  try {
-    return f();
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    throw InputError(what.starts_with(path + ": ") ? what : path + ": " + what);
   }
 }
 
@@ -132,7 +121,8 @@ FftNorm parse_norm(const std::string& s) {
 void run_fft(const FftState& s) {
   check_outputs(s.io);
   if (s.power && s.inverse) throw UsageError("--power and --inverse cannot be combined");
-  if (s.n && !s.inverse) throw UsageError("--n sets the length of an inverse: use it with --inverse");
+  if (s.n && (!s.inverse || s.full))
+    throw UsageError("--n sets the length of a real inverse: use it with --inverse, without --full");
   const InputFile in = read_input_file(s.io.in);
   const int rank = s.rank ? s.rank : in.image ? 2 : 1;
   const FftNorm norm = parse_norm(s.norm);
@@ -145,6 +135,9 @@ void run_fft(const FftState& s) {
   const bool complex_in = std::holds_alternative<Array<std::complex<float>>>(in.array) ||
                           std::holds_alternative<Array<std::complex<double>>>(in.array);
   if (s.power && complex_in) throw InputError(in.path + ": --power needs real input");
+  if (!s.io.picture.empty() && (s.inverse || complex_in))
+    throw UsageError("--plot draws the spectrum of real input; it is not available with " +
+                     std::string(s.inverse ? "--inverse" : "complex input"));
   if (s.inverse || complex_in) {
     // Complex input (or any inverse): fft / ifft / irfft.
     const ComplexArray z = complex_input(in, "fft", std::size_t(rank));
@@ -339,6 +332,8 @@ struct CwtState {
 };
 
 void run_cwt(const CwtState& s) {
+  if (s.decimated && !s.io.picture.empty())
+    throw UsageError("--plot draws the full-rate transform: it is not available with --decimated");
   check_outputs(s.io);
   const InputFile in = read_input_file(s.io.in);
   const RealArray r = real_input(in, "cwt", 1);

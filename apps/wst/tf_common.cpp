@@ -12,11 +12,13 @@
 
 namespace wst::cli {
 
+constexpr std::size_t kMaxWindow = std::size_t{1} << 26;
+
 void add_window_options(CLI::App& app, WindowOptions& w) {
   app.add_option("--window", w.window, "Window: hann, gauss or rect")
       ->check(CLI::IsMember({"hann", "gauss", "gaussian", "rect", "boxcar"}))
       ->capture_default_str();
-  app.add_option("--length", w.length, "Window length L in samples, >= 1")
+  app.add_option("--length", w.length, "Window length L in samples, 1 to 2^26")
       ->check(at_least(1))
       ->capture_default_str();
   app.add_option("--sigma", w.sigma, "Gaussian window's standard deviation in samples (default L/8)");
@@ -37,12 +39,15 @@ void add_window_options(CLI::App& app, WindowOptions& w) {
 }
 
 WindowSpec window_spec(const WindowOptions& w) {
+  if (w.length > kMaxWindow)
+    throw UsageError("--length " + std::to_string(w.length) +
+                     ": the window must be at most 2^26 = 67108864 samples");
   WindowSpec spec;
   spec.kind = parse_window_kind(w.window);
   spec.length = w.length;
   spec.sigma = w.sigma > 0 ? w.sigma : double(w.length) / 8.0;
   if (w.sigma < 0 || !std::isfinite(w.sigma))
-    throw UsageError("--sigma " + std::to_string(w.sigma) + ": must be > 0 samples");
+    throw UsageError("--sigma " + num(w.sigma) + ": must be > 0 samples");
   spec.periodic = !w.symmetric;
   return spec;
 }
@@ -92,8 +97,8 @@ CwtParams cwt_params(const CwtOptions& c, std::size_t N, double rate) {
   const std::string unit = rate > 0 ? " Hz" : " cycles/sample";
   auto in_range = [&](double f, const char* option) {
     if (!(std::isfinite(f) && f > 0 && f <= 0.5 * fs))
-      throw UsageError(std::string(option) + " " + std::to_string(f) + ": must be in (0, " +
-                       std::to_string(0.5 * fs) + "]" + unit + " (up to the Nyquist frequency)");
+      throw UsageError(std::string(option) + " " + num(f) + ": must be in (0, " +
+                       num(0.5 * fs) + "]" + unit + " (up to the Nyquist frequency)");
     return f / fs;
   };
   if (c.Q < 1 || c.Q > 128)
@@ -103,8 +108,15 @@ CwtParams cwt_params(const CwtOptions& c, std::size_t N, double rate) {
   p.Q = c.Q;
   p.sigma_ratio = c.sigma_ratio;
   if (c.sigma_ratio < 0 || !std::isfinite(c.sigma_ratio))
-    throw UsageError("--sigma-ratio " + std::to_string(c.sigma_ratio) + ": must be > 0");
+    throw UsageError("--sigma-ratio " + num(c.sigma_ratio) + ": must be > 0");
   p.boundary = c.boundary == "periodic" ? CwtBoundary::periodic : CwtBoundary::zeros;
+  if (!c.frequencies.empty() && (c.fmax != 0 || c.fmin != 0 || c.octaves != 0 || c.scales != 0))
+    throw UsageError("--frequencies lists every frequency: it cannot be combined with --fmax, "
+                     "--fmin, --octaves or --scales");
+  if (c.scales != 0 && c.fmin == 0)
+    throw UsageError("--scales sets how many frequencies lie between --fmin and --fmax: give --fmin");
+  if (c.fmin != 0 && c.octaves != 0)
+    throw UsageError("--octaves and --fmin both set the lowest frequency: give one of them");
   if (!c.frequencies.empty()) {
     for (double f : c.frequencies) p.frequencies.push_back(in_range(f, "--frequencies"));
     return p;
@@ -113,8 +125,8 @@ CwtParams cwt_params(const CwtOptions& c, std::size_t N, double rate) {
   if (c.fmin != 0) {
     const double lo = in_range(c.fmin, "--fmin");
     if (lo > hi)
-      throw UsageError("--fmin " + std::to_string(c.fmin) + ": must not exceed --fmax " +
-                       std::to_string(hi * fs));
+      throw UsageError("--fmin " + num(c.fmin) + ": must not exceed --fmax " +
+                       num(hi * fs));
     const std::size_t count =
         c.scales ? c.scales
                  : std::size_t(std::llround(std::log2(hi / lo) * double(c.Q))) + 1;

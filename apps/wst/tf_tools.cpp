@@ -38,13 +38,17 @@ struct HeisenbergState {
   std::size_t grid = 0;
   double sample_rate = 0;
   bool as_json = false;
-  CLI::Option *window_opt = nullptr, *wavelet_opt = nullptr, *file_opt = nullptr;
+  CLI::Option *window_opt = nullptr, *wavelet_opt = nullptr, *file_opt = nullptr, *xi_opt = nullptr;
 };
 
 void run_heisenberg(const HeisenbergState& s) {
   const int given = int(s.window_opt->count() > 0) + int(s.wavelet_opt->count() > 0) +
                     int(s.file_opt->count() > 0);
   if (given > 1) throw UsageError("give one of --window, --wavelet and --file");
+  if (s.xi_opt->count() && !s.wavelet_opt->count())
+    throw UsageError("--xi is the centre frequency of a wavelet: give --wavelet");
+  if (s.grid > (std::size_t{1} << 26))
+    throw UsageError("--grid " + std::to_string(s.grid) + ": must be at most 2^26 = 67108864");
   std::string what;
   HeisenbergBox box;
   std::size_t N = s.grid;
@@ -52,11 +56,13 @@ void run_heisenberg(const HeisenbergState& s) {
   if (s.wavelet_opt->count()) {
     const WaveletKind kind = parse_wavelet_kind(s.wavelet);
     if (!(s.xi > 0 && s.xi <= 0.5))
-      throw UsageError("--xi " + std::to_string(s.xi) + ": must be in (0, 0.5] cycles/sample");
+      throw UsageError("--xi " + num(s.xi) + ": must be in (0, 0.5] cycles/sample");
     if (s.Q < 1 || s.Q > 128) throw UsageError("--Q " + std::to_string(s.Q) + ": must be in [1, 128]");
+    if (s.sigma < 0 || !std::isfinite(s.sigma))
+      throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
     const double sigma = s.sigma > 0 ? s.sigma : s.xi * constant_q_sigma_ratio(s.Q);
     if (!(sigma > 0 && std::isfinite(sigma)))
-      throw UsageError("--sigma " + std::to_string(s.sigma) + ": must be > 0 cycles/sample");
+      throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
     // The grid holds ±10 time spreads 1/(2πσ) at least.
     if (N == 0) N = std::max<std::size_t>(4096, next_pow2(20.0 / (2 * std::numbers::pi * sigma) * 2));
     box = heisenberg_box(wavelet_on_grid(kind, N, s.xi, sigma));
@@ -147,12 +153,12 @@ void run_signal(const SignalState& s) {
   check_writable(s.out);
   const double fs = s.sample_rate > 0 ? s.sample_rate : 1.0;
   if (s.sample_rate < 0 || !std::isfinite(s.sample_rate))
-    throw UsageError("--sample-rate " + std::to_string(s.sample_rate) + ": must be > 0 Hz");
+    throw UsageError("--sample-rate " + num(s.sample_rate) + ": must be > 0 Hz");
   auto freq = [&](double f, double fallback, const char* option) {
     if (f == 0) return fallback;
     if (!(f > 0 && f <= 0.5 * fs))
-      throw UsageError(std::string(option) + " " + std::to_string(f) + ": must be in (0, " +
-                       std::to_string(0.5 * fs) + (s.sample_rate > 0 ? "] Hz" : "] cycles/sample"));
+      throw UsageError(std::string(option) + " " + num(f) + ": must be in (0, " +
+                       num(0.5 * fs) + (s.sample_rate > 0 ? "] Hz" : "] cycles/sample"));
     return f / fs;
   };
   const std::size_t N = s.samples;
@@ -210,7 +216,7 @@ Command add_heisenberg(CLI::App& parent) {
   app->add_flag("--symmetric", s->window.symmetric, "Symmetric Hann window (default periodic)");
   s->wavelet_opt = app->add_option("--wavelet", s->wavelet, "Wavelet: morlet, gabor or mexican_hat")
                        ->check(CLI::IsMember({"morlet", "gabor", "mexican_hat", "mexh", "ricker"}));
-  app->add_option("--xi", s->xi, "Wavelet centre frequency in cycles/sample, (0, 0.5]")
+  s->xi_opt = app->add_option("--xi", s->xi, "Wavelet centre frequency in cycles/sample, (0, 0.5]")
       ->capture_default_str();
   app->add_option("--sigma", s->sigma,
                   "Gaussian window: std in samples (default L/8); wavelet: bandwidth in "
@@ -227,7 +233,8 @@ Command add_heisenberg(CLI::App& parent) {
     // A Gaussian given only by σ gets a window of 12σ (±6σ, truncating a relative 1e-8 of
     // its energy), rounded up.
     if (s->window.window.starts_with("gauss") && app->count("--length") == 0 && s->sigma > 0)
-      s->window.length = std::size_t(std::ceil(12 * s->sigma));
+      s->window.length = 12 * s->sigma <= 0x1p26 ? std::size_t(std::ceil(12 * s->sigma))
+                                                 : (std::size_t{1} << 26) + 1;  // refused later
     if (s->window_opt->count()) s->window.sigma = s->sigma;
   });
   return {app, [s] { run_heisenberg(*s); }};
