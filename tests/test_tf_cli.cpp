@@ -630,6 +630,23 @@ TEST_F(TfCli, PlotsAreValidPictures) {
                                       "scalogram.png", "spectrogram.png"}));
 }
 
+// --linear draws magnitudes instead of decibels: a different picture of the same transform.
+TEST_F(TfCli, LinearPicturesDifferFromDecibels) {
+  const std::string chirp = tf_ref("sig_tones_click.npy");
+  ASSERT_RUNS("stft --plan estimate " + chirp + " " + out + " --plot " + path("db.png"));
+  ASSERT_RUNS("stft --plan estimate " + chirp + " " + path("Z.npy") + " --linear --plot " +
+              path("lin.png"));
+  ASSERT_RUNS("compare-tf --plan estimate --linear " + chirp + " " + path("compare.png"));
+  for (const char* png : {"db.png", "lin.png", "compare.png"}) expect_picture(path(png));
+  const auto db = wst::read_png_gray(path("db.png")), lin = wst::read_png_gray(path("lin.png"));
+  ASSERT_EQ(db.shape, lin.shape);
+  // In dB the tones' skirts and the click light up most of the map; linear, most of it is dark.
+  double mean_db = 0, mean_lin = 0;
+  for (std::size_t i = 0; i < db.size(); ++i) mean_db += db.data[i], mean_lin += lin.data[i];
+  EXPECT_GT(mean_db, mean_lin * 1.02) << mean_db / double(db.size()) << " vs "
+                                      << mean_lin / double(lin.size());
+}
+
 // --plot where the command draws nothing (a decimated CWT; an inverse or complex FFT): either the
 // picture is drawn, or the option is refused (exit 2, naming --plot) before anything is written.
 // It must not succeed silently without the picture it was asked for.

@@ -23,6 +23,7 @@ namespace {
 struct CompareState {
   std::string in, out;
   double sample_rate = 0, db_range = 80;
+  bool linear = false;
   WindowOptions window;
   CwtOptions cwt;
   ExecOptions exec;
@@ -91,13 +92,14 @@ void run_compare(const CompareState& s) {
   fig.columns = 1;
   fig.panel_height = 330;
   fig.panels.push_back(signal_panel(x.data, u, "Signal x"));
-  fig.panels.push_back(fourier_panel(x.data, u, s.db_range));
+  const double range = s.linear ? 0.0 : s.db_range;
+  fig.panels.push_back(fourier_panel(x.data, u, range));
   fig.panels.push_back(spectrogram_panel(
-      Z.data.data(), stft.bins(), stft.frames(), stft.frequencies(), stft.times(), u, s.db_range,
+      Z.data.data(), stft.bins(), stft.frames(), stft.frequencies(), stft.times(), u, range,
       "Windowed Fourier |Sx|: one resolution everywhere (" + std::string(window_kind_name(parse_window_kind(s.window.window))) +
           " L = " + std::to_string(sp.window.size()) + ", " + spreads(window_box, u) + ")"));
   fig.panels.push_back(scalogram_panel(
-      W.data.data(), cwt.scales(), N, cwt.frequencies(), u, s.db_range,
+      W.data.data(), cwt.scales(), N, cwt.frequencies(), u, range,
       "Wavelets |Wx|: resolution follows scale (" + std::string(wavelet_kind_name(cp.wavelet)) +
           ", Q = " + std::to_string(s.cwt.Q) + "; from " + spreads(wavelet_box(hi), u) + " to " +
           spreads(wavelet_box(lo), u) + ")"));
@@ -123,6 +125,7 @@ Command add_compare_tf(CLI::App& parent) {
   app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz (default: the WAV file's)");
   app->add_option("--db-range", s->db_range, "Dynamic range of the colour scales in dB")
       ->capture_default_str();
+  app->add_flag("--linear", s->linear, "Draw linear magnitudes instead of decibels");
   add_exec_options(*app, s->exec, Planning::estimate);
   return {app, [s] { run_compare(*s); }};
 }

@@ -30,6 +30,8 @@ struct Outputs {
   std::string in, out, meta, picture;
   double sample_rate = 0;  // --sample-rate
   double db_range = 80;
+  bool linear = false;  // --linear: pictures in linear magnitude
+  double picture_range() const { return linear ? 0.0 : db_range; }
 };
 
 void add_io(CLI::App& app, Outputs& o, const std::string& in_help, const std::string& out_help) {
@@ -48,6 +50,7 @@ void add_side_outputs(CLI::App& app, Outputs& o, bool picture) {
       ->type_name("FILE.png");
   app.add_option("--db-range", o.db_range, "Dynamic range of the picture's colour scale in dB, > 0")
       ->capture_default_str();
+  app.add_flag("--linear", o.linear, "Draw linear magnitudes instead of decibels");
 }
 
 // Every output path is checked before the computation, and distinct from the others.
@@ -176,7 +179,7 @@ void run_fft(const FftState& s) {
         if (!s.io.picture.empty()) {
           if (rank == 1) {
             fig.title = "Fourier transform of " + fs::path(in.path).filename().string();
-            fig.panels.push_back(fourier_panel(first_signal(x.data, n), units, s.io.db_range));
+            fig.panels.push_back(fourier_panel(first_signal(x.data, n), units, s.io.picture_range()));
           } else {
             // log |X| of the first image, zero frequency at the centre.
             const std::size_t M = x.shape[x.ndim() - 2];
@@ -199,7 +202,8 @@ void run_fft(const FftState& s) {
             for (std::size_t i = 0; i < M; ++i) map.y.centres.push_back(fr[(i + M - M / 2) % M]);
             map.x.label = "horizontal frequency (cycles/pixel)";
             map.y.label = "vertical frequency (cycles/pixel)";
-            map.colorbar_label = "|X| (dB)";
+            map.colorbar_label = s.io.linear ? "|X|" : "|X| (dB)";
+            map.decibels = !s.io.linear;
             map.dynamic_range_db = s.io.db_range;
             fig.panels.push_back(std::move(map));
           }
@@ -273,7 +277,7 @@ void run_stft(const StftState& s) {
           fig.title = "Spectrogram of " + fs::path(in.path).filename().string();
           fig.panels.push_back(spectrogram_panel(
               Z.data.data(), stft.bins(), stft.frames(), stft.frequencies(), stft.times(), units,
-              s.io.db_range,
+              s.io.picture_range(),
               std::string(window_kind_name(parse_window_kind(s.window.window))) + " window, L = " +
                   std::to_string(params.window.size()) + ", hop " + std::to_string(params.hop)));
         }
@@ -383,7 +387,7 @@ void run_cwt(const CwtState& s) {
         if (!s.io.picture.empty()) {
           fig.title = "Scalogram of " + fs::path(in.path).filename().string();
           fig.panels.push_back(scalogram_panel(W.data.data(), cwt.scales(), N, cwt.frequencies(),
-                                               units, s.io.db_range,
+                                               units, s.io.picture_range(),
                                                std::string(wavelet_kind_name(params.wavelet)) +
                                                    " wavelets, Q = " + std::to_string(s.cwt.Q)));
         }

@@ -174,10 +174,14 @@ plot::LinePanel fourier_panel(const std::vector<double>& x, const Units& u, doub
   plot::LinePanel p;
   p.title = "Fourier transform |x̂(ω)|: which frequencies, but not when";
   p.xlabel = u.freq_label();
-  p.ylabel = "|x̂| (dB)";
+  p.ylabel = db_range > 0 ? "|x̂| (dB)" : "|x̂|";
   plot::Line line;
   for (std::size_t k = 0; k < f.size(); ++k) {
     line.x.push_back(u.freq(f[k]));
+    if (db_range == 0) {
+      line.y.push_back(std::sqrt(power.data[k]));
+      continue;
+    }
     const double db = peak > 0 ? 10.0 * std::log10(std::max(power.data[k] / peak, 1e-300)) : 0.0;
     line.y.push_back(std::max(db, -db_range));
   }
@@ -199,8 +203,8 @@ plot::Heatmap spectrogram_panel(const std::complex<T>* Z, std::size_t bins, std:
   for (double t : times) h.x.centres.push_back(u.time(t));
   h.y.label = u.freq_label();
   for (double f : freqs) h.y.centres.push_back(u.freq(f));
-  h.colorbar_label = "|Z| (dB)";
-  h.decibels = true;
+  h.colorbar_label = db_range > 0 ? "|Z| (dB)" : "|Z|";
+  h.decibels = db_range > 0;
   h.dynamic_range_db = db_range;
   return h;
 }
@@ -227,8 +231,8 @@ plot::Heatmap scalogram_panel(const std::complex<T>* W, std::size_t scales, std:
   for (std::size_t n = 0; n < N; ++n) h.x.centres.push_back(u.time(double(n)));
   h.y.label = u.freq_label();
   h.y.log = true;
-  h.colorbar_label = "|Wx| (dB)";
-  h.decibels = true;
+  h.colorbar_label = db_range > 0 ? "|Wx| (dB)" : "|Wx|";
+  h.decibels = db_range > 0;
   h.dynamic_range_db = db_range;
   return h;
 }

@@ -57,7 +57,8 @@ struct Units {
   std::string freq_label() const { return rate > 0 ? "frequency (Hz)" : "frequency (cycles/sample)"; }
 };
 
-// Pictures of the first signal of a batch.
+// Pictures of the first signal of a batch. Magnitudes in dB over `db_range` below the peak, or
+// linear when db_range is 0.
 plot::LinePanel signal_panel(const std::vector<double>& x, const Units& u, std::string title);
 plot::LinePanel fourier_panel(const std::vector<double>& x, const Units& u, double db_range);
 // |Z| of a one-sided STFT (bins × frames).
