@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <complex>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "test_support.hpp"
@@ -329,6 +331,80 @@ TEST(Stft, ThreadCountDoesNotChangeAnyBit) {
     EXPECT_EQ(many.inverse(many(single)).data, S1.data);
   }
   EXPECT_LE(rel_err(x1.data, x.data), 1e-12);
+}
+
+// ---- caller storage ------------------------------------------------------------------------
+
+// Values of a and b whose bytes differ.
+template <class V>
+std::size_t bitwise_differences(const V* a, const V* b, std::size_t n) {
+  std::size_t d = 0;
+  for (std::size_t i = 0; i < n; ++i) d += std::memcmp(a + i, b + i, sizeof(V)) != 0;
+  return d;
+}
+
+// The pointer forms give the Array forms' bits and write every value of the caller's storage
+// (filled with −7 first), whatever the threads, in storage that is 16-byte aligned or not.
+template <class T>
+void expect_caller_storage_matches(std::size_t batch, std::size_t N, const StftParams& p) {
+  const auto x = signal<T>({batch, N}, 21);
+  const BasicStft<T> one(N, p, quick(1));
+  const auto Z = one(x);
+  const auto y = one.inverse(Z);
+  for (int threads : {1, 3}) {
+    const BasicStft<T> stft(N, p, quick(threads));
+    for (std::size_t shift : {0, 1}) {
+      SCOPED_TRACE("threads " + std::to_string(threads) + " shift " + std::to_string(shift));
+      std::vector<std::complex<T>> z(Z.size() + 1, std::complex<T>(-7, -7));
+      stft(x.data.data(), batch, z.data() + shift);
+      EXPECT_EQ(bitwise_differences(z.data() + shift, Z.data.data(), Z.size()), 0u);
+      std::vector<T> u(y.size() + 1, T(-7));
+      stft.inverse(Z.data.data(), batch, u.data() + shift);
+      EXPECT_EQ(bitwise_differences(u.data() + shift, y.data.data(), y.size()), 0u);
+    }
+  }
+  if (p.boundary == StftBoundary::zeros)  // and a true inverse
+    EXPECT_LE(rel_err(y.data, x.data), (std::is_same_v<T, float> ? 1e-5 : 1e-12));
+}
+
+TEST(Stft, CallerStorageMatchesTheArrayFormsBitForBit) {
+  // Small outputs (plain stores); boundary none leaves 40 uncovered samples, which come back 0.
+  expect_caller_storage_matches<double>(3, 5000, params(hann(256), 64, StftBoundary::zeros));
+  expect_caller_storage_matches<float>(3, 5000, params(gauss(100, 15), 30, StftBoundary::zeros, 128));
+  expect_caller_storage_matches<double>(2, 5000, params(hann(128), 48, StftBoundary::none));
+  expect_caller_storage_matches<float>(2, 5000, params(hann(128), 48, StftBoundary::none));
+  // Outputs over 8 MB, written by non-temporal stores: the spectra (36 and 39 MB) and the signals
+  // (8.8 and 9.6 MB).
+  expect_caller_storage_matches<float>(2, 1100000, params(hann(256), 64, StftBoundary::zeros));
+  expect_caller_storage_matches<double>(2, 600000, params(hann(256), 64, StftBoundary::zeros));
+}
+
+// The pointer forms find non-finite values as the Array forms do: where no frame reads them (after
+// the last frame with boundary none; a frame wholly past the signal), and name the first.
+TEST(Stft, CallerStorageRejectsNonFiniteValues) {
+  const Stftf none(1000, params(hann(64), 48, StftBoundary::none), quick(3));  // frames cover 976
+  auto x = signal<float>({2, 1000}, 22);
+  std::vector<std::complex<float>> z(2 * none.bins() * none.frames());
+  x.data[1990] = NAN;
+  x.data[1995] = INFINITY;
+  std::string m = test::message_of<InputError>([&] { none(x.data.data(), 2, z.data()); });
+  EXPECT_NE(m.find("NaN at flat index 1990"), std::string::npos) << m;
+  EXPECT_EQ(test::message_of<InputError>([&] { none(x); }), m);
+  // nfft > 2^13 keeps one frame a block; with hop > L/2 the last frame starts past the signal.
+  const Stft wide(24500, params(rect(10000), 6000, StftBoundary::zeros, 16384), quick(8));
+  ASSERT_EQ(wide.frames(), 6u);
+  auto Z = wide(signal<double>({24500}, 23));
+  Z.data[Z.size() - 1] = {0.0, NAN};
+  std::vector<double> y(24500);
+  m = test::message_of<InputError>([&] { wide.inverse(Z.data.data(), 1, y.data()); });
+  EXPECT_NE(m.find("NaN at flat index " + std::to_string(Z.size() - 1)), std::string::npos) << m;
+  // Finite input whose windowed values overflow (w·x = 1e40 in float) is accepted: Inf comes out.
+  const Stftf loud(500, params(std::vector<double>(64, 1e30), 16, StftBoundary::zeros, 0,
+                               StftScaling::none), quick());
+  const Array<float> big(Shape{500}, std::vector<float>(500, 1e10f));
+  Array<std::complex<float>> out;
+  EXPECT_EQ(test::message_of<InputError>([&] { out = loud(big); }), "<no exception>");
+  EXPECT_TRUE(std::isinf(out.data[0].real()));
 }
 
 // ---- errors --------------------------------------------------------------------------------

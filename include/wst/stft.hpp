@@ -65,9 +65,16 @@ class BasicStft {
   // Throws InputError for a wrong last axis or non-finite values.
   Array<std::complex<T>> operator()(const Array<T>& x) const;
   Array<std::complex<T>> operator()(const Array<std::complex<T>>& x) const;
+  // Real input into caller storage, bit for bit as above: x is batch × N, out batch × (F/2 + 1) ×
+  // frames, every value written (outputs of 8 MB or more by non-temporal stores, which bypass the
+  // cache). Non-finite values throw InputError once out is written (its values then unspecified).
+  void operator()(const T* x, std::size_t batch, std::complex<T>* out) const;
 
   // Inverse: one-sided (..., F/2 + 1, frames) → real (..., N).
   Array<T> inverse(const Array<std::complex<T>>& Z) const;
+  // The same into caller storage, bit for bit: Z is batch × (F/2 + 1) × frames, out batch × N,
+  // every value written; as the forward one for large outputs and non-finite values.
+  void inverse(const std::complex<T>* Z, std::size_t batch, T* out) const;
   // Inverse of a two-sided transform (..., F, frames) → complex (..., N).
   Array<std::complex<T>> inverse_complex(const Array<std::complex<T>>& Z) const;
 

@@ -1,9 +1,20 @@
 #include "wst/stft.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <climits>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
+#include <type_traits>
+#include <utility>
+
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 #include "spectral.hpp"
 #include "wst/error.hpp"
@@ -13,13 +24,111 @@
 namespace wst {
 namespace {
 
-template <class V>
-void check_finite_values(const char* what, const std::vector<V>& x) {
-  detail::check_finite(x.data(), x.size(), what, "the STFT");
-}
-
 // scipy.signal.istft divides by Σ_m w²[n − mH] only where it exceeds this (absolute) threshold.
 constexpr double kEnergyFloor = 1e-10;
+// Outputs at least this large are written with non-temporal stores: they would leave the cache
+// anyway, and streaming them skips reading each line before it is overwritten (as in cwt.cpp).
+constexpr std::size_t kStreamBytes = std::size_t{8} << 20;
+
+// Whether some v[i] is Inf or NaN (all exponent bits set), without branches so that it vectorises:
+// the exponent field plus its lowest bit carries into the sign bit only when the field is all ones.
+template <class T>
+bool any_non_finite(const T* v, std::size_t n) {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr U exponent = std::bit_cast<U>(std::numeric_limits<T>::infinity());
+  constexpr U unit = U(1) << (std::numeric_limits<T>::digits - 1);
+  U acc = 0;
+  for (std::size_t i = 0; i < n; ++i) acc |= (std::bit_cast<U>(v[i]) & exponent) + unit;
+  return acc >> (8 * sizeof(U) - 1);
+}
+template <class T>
+bool any_non_finite(const std::complex<T>* v, std::size_t n) {
+  return any_non_finite(reinterpret_cast<const T*>(v), 2 * n);
+}
+
+#if defined(__SSE2__) && defined(__x86_64__)
+constexpr bool kCanStream = true;
+// One value by a non-temporal store (SSE2), which bypasses the cache: 8 bytes through a general
+// register, or 16 aligned bytes.
+inline void stream(std::complex<float>* dst, const std::complex<float>* src) {
+  long long v;
+  std::memcpy(&v, src, sizeof v);
+  _mm_stream_si64(reinterpret_cast<long long*>(dst), v);
+}
+inline void stream(std::complex<double>* dst, const std::complex<double>* src) {
+  _mm_stream_pd(reinterpret_cast<double*>(dst), _mm_loadu_pd(reinterpret_cast<const double*>(src)));
+}
+// n values: plain stores up to dst's first 16-byte boundary, then non-temporal 16 bytes at a time.
+inline void stream_copy(float* dst, const float* src, std::size_t n) {
+  for (; n > 0 && reinterpret_cast<std::uintptr_t>(dst) % 16 != 0; --n) *dst++ = *src++;
+  for (; n >= 4; n -= 4, dst += 4, src += 4) _mm_stream_ps(dst, _mm_loadu_ps(src));
+  for (; n > 0; --n) *dst++ = *src++;
+}
+inline void stream_copy(double* dst, const double* src, std::size_t n) {
+  for (; n > 0 && reinterpret_cast<std::uintptr_t>(dst) % 16 != 0; --n) *dst++ = *src++;
+  for (; n >= 2; n -= 2, dst += 2, src += 2) _mm_stream_pd(dst, _mm_loadu_pd(src));
+  for (; n > 0; --n) *dst++ = *src++;
+}
+// Orders this thread's non-temporal stores before whatever follows (the join).
+inline void fence_stores() { _mm_sfence(); }
+#else
+constexpr bool kCanStream = false;
+template <class V>
+void stream(V* dst, const V* src) {
+  *dst = *src;
+}
+template <class T>
+void stream_copy(T* dst, const T* src, std::size_t n) {
+  std::copy(src, src + n, dst);
+}
+inline void fence_stores() {}
+#endif
+
+template <class T>
+void stream_copy(std::complex<T>* dst, const std::complex<T>* src, std::size_t n) {
+  stream_copy(reinterpret_cast<T*>(dst), reinterpret_cast<const T*>(src), 2 * n);
+}
+
+// Copies n real or complex values, with `stream` by non-temporal stores.
+template <class V>
+void store(V* dst, const V* src, std::size_t n, bool stream) {
+  if (stream)
+    stream_copy(dst, src, n);
+  else
+    std::copy(src, src + n, dst);
+}
+
+// The block's transposition into scipy's layout: `count` spectra stored frame after frame (frame
+// j's bin k at in[j·bins + k]) → out[k·M + j]. Row by row, so that the stores run along each row
+// (whole cache lines, streamed or not) while the loads revisit the `count` lines a row spans,
+// which stay in L1 from one row to the next.
+template <bool Stream, class C>
+void to_rows(const C* in, std::size_t count, std::size_t bins, C* out, std::size_t M) {
+  for (std::size_t k = 0; k < bins; ++k) {
+    C* row = out + k * M;
+    const C* col = in + k;
+    for (std::size_t j = 0; j < count; ++j) {
+      if constexpr (Stream)
+        stream(row + j, col + j * bins);
+      else
+        row[j] = col[j * bins];
+    }
+  }
+}
+
+// The inverse's transposition: in[k·M + j] → out[j·bins + k], j < count, row by row; it also
+// prefetches the next `ahead` values of each row (the next block's), so that they arrive while
+// this block is transformed.
+template <class C>
+void from_rows(const C* in, std::size_t M, std::size_t count, std::size_t ahead, std::size_t bins, C* out) {
+  constexpr std::size_t line = 64 / sizeof(C);
+  for (std::size_t k = 0; k < bins; ++k) {
+    const C* row = in + k * M;
+    for (std::size_t j = 0; j < ahead; j += line) __builtin_prefetch(row + count + j);
+    if (ahead > 0) __builtin_prefetch(row + count + ahead - 1);
+    for (std::size_t j = 0; j < count; ++j) out[j * bins + k] = row[j];
+  }
+}
 
 }  // namespace
 
@@ -27,82 +136,104 @@ template <class T>
 struct BasicStft<T>::Impl {
   using C = std::complex<T>;
 
+  // Frames are transformed in blocks of K (FFTW's howmany), the last one padded with zero frames:
+  // every frame sees the same plan whatever the partition, so no bit depends on the threads.
+  struct Blocks {
+    std::size_t M = 1, n = 1, K = 1;  // M frames in n blocks of K
+    Blocks() = default;
+    // ⌈M/cap⌉ blocks, balanced: the last one pads less than one frame a block.
+    Blocks(std::size_t frames, std::size_t cap) : M(frames), n((M + cap - 1) / cap), K((M + n - 1) / n) {}
+    std::size_t frames(std::size_t b) const { return std::min(K, M - b * K); }
+  };
+
   StftParams p;  // nfft resolved to F
   ExecOptions exec;
   std::size_t N = 0, L = 0, H = 0, F = 0;
   std::size_t M = 0;       // frames
   std::size_t offset = 0;  // padded index of x[0]: L/2 (boundary zeros) or 0
-  // Frames are transformed in blocks of K (FFTW's howmany), the last one padded with zero frames:
-  // every frame sees the same plan whatever the partition, so no bit depends on the threads.
-  std::size_t K = 0;
-  std::size_t blocks = 0;  // ⌈M/K⌉
+  Blocks fb, ib;           // the forward's and the inverse's blocks
   std::vector<double> w2;       // w²
   std::vector<double> e_full;   // Σ_k w²[r + kH], r < H: Σ_m w²[p − mH] wherever every frame exists
+  std::vector<T> e_div;         // T(e_full[r]) where it exceeds scipy's floor, else 1 (x/1 = x)
   std::vector<T> analysis;      // w / Σw (spectrum) or w
   std::vector<T> synthesis;     // w·Σw / F (spectrum) or w / F: the window times the IDFT's scale
-  FftPlan<T> r2c, c2r, fwd, bwd;  // K transforms of length F
+  FftPlan<T> r2c, fwd;          // fb.K transforms of length F
+  FftPlan<T> c2r, bwd;          // ib.K transforms of length F
 
-  struct Workspace {  // one block of frames (K·F values) and of spectra
-    AlignedVector<C> a, b;
+  struct Workspace {
+    AlignedVector<C> a, b;  // one block of frames (K·F values) and of spectra (K·bins)
+    AlignedVector<C> sum;   // inverse: the overlap-add of one block, (K − 1)·H + L samples
   };
   mutable detail::WorkspacePool<Workspace> pool;
 
-  std::size_t frames_in(std::size_t b) const { return std::min(K, M - b * K); }
   std::unique_ptr<Workspace> make_workspace() const {
     auto w = std::make_unique<Workspace>();
-    w->a.resize(K * F);
-    w->b.resize(K * F);
+    w->a.resize(std::max(fb.K, ib.K) * F);
+    w->b.resize(std::max(fb.K, ib.K) * F);
+    w->sum.resize((ib.K - 1) * H + L);
     return w;
   }
 
-  // Calls f(p, Σ_m w²[p − mH]) for the padded samples p in [lo, hi), the sum running over the
-  // frames that cover p in ascending m, as scipy accumulates it. Where every frame exists
-  // (L − H ≤ p < M·H) the sum is periodic in p, e_full[p mod H].
-  template <class Fn>
-  void for_each_energy(std::size_t lo, std::size_t hi, Fn f) const {
-    const std::size_t a = std::clamp(L - H, lo, hi), b = std::clamp(M * H, a, hi);
+  // Σ_m w²[p − mH] over the frames that cover padded sample p, in ascending m as scipy sums it.
+  double energy(std::size_t p) const {
+    const std::size_t m_lo = p + 1 > L ? (p + 1 - L + H - 1) / H : 0, m_hi = std::min(M, p / H + 1);
+    double e = 0;
+    for (std::size_t m = m_lo; m < m_hi; ++m) e += w2[p - m * H];
+    return e;
+  }
+  // The part [a, b) of [lo, hi) where every frame that could cover p exists (L − H ≤ p < M·H):
+  // there the sum is periodic, e_full[p mod H].
+  std::pair<std::size_t, std::size_t> periodic(std::size_t lo, std::size_t hi) const {
+    const std::size_t a = std::clamp(L - H, lo, hi);
+    return {a, std::clamp(M * H, a, hi)};
+  }
+  // y[p − base] /= Σ_m w²[p − mH] for the padded samples p in [p0, p1), where the sum exceeds
+  // scipy's floor (istft: x /= where(e > 1e-10, e, 1.0)).
+  template <class Out>
+  void normalise(Out* y, std::size_t base, std::size_t p0, std::size_t p1) const {
+    const auto [a, b] = periodic(p0, p1);
     auto direct = [&](std::size_t p) {
-      const std::size_t m_lo = p + 1 > L ? (p + 1 - L + H - 1) / H : 0, m_hi = std::min(M, p / H + 1);
-      double e = 0;
-      for (std::size_t m = m_lo; m < m_hi; ++m) e += w2[p - m * H];
-      return e;
+      if (const double e = energy(p); e > kEnergyFloor) y[p - base] /= T(e);
     };
-    for (std::size_t p = lo; p < a; ++p) f(p, direct(p));
-    for (std::size_t p = a, r = a % H; p < b; ++p, r = r + 1 == H ? 0 : r + 1) f(p, e_full[r]);
-    for (std::size_t p = b; p < hi; ++p) f(p, direct(p));
+    for (std::size_t p = p0; p < a; ++p) direct(p);
+    for (std::size_t p = a; p < b;) {
+      const std::size_t r = p % H, n = std::min(H - r, b - p);
+      Out* yp = y + (p - base);
+      const T* e = e_div.data() + r;
+      for (std::size_t i = 0; i < n; ++i) yp[i] /= e[i];
+      p += n;
+    }
+    for (std::size_t p = b; p < p1; ++p) direct(p);
   }
 
   // Runs body(signal, first block, end block) over a fixed partition of (signal, block) pairs.
   template <class Body>
-  void for_blocks(std::size_t batch, Body body) const {
-    detail::parallel_ranges(batch * blocks, exec.threads, [&](std::size_t i0, std::size_t i1) {
-      for (std::size_t s = i0 / blocks; s * blocks < i1; ++s)
-        body(s, std::max(i0, s * blocks) - s * blocks, std::min(i1, (s + 1) * blocks) - s * blocks);
+  void for_blocks(std::size_t batch, const Blocks& bl, Body body) const {
+    const std::size_t n = bl.n;
+    detail::parallel_ranges(batch * n, exec.threads, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t s = i0 / n; s * n < i1; ++s)
+        body(s, std::max(i0, s * n) - s * n, std::min(i1, (s + 1) * n) - s * n);
     });
   }
 
-  // Forward: frames of x (batch × N, real or complex) → (batch, bins, M).
+  // Forward: frames of x (batch × N, real or complex) → out (batch × bins × M). Each block of
+  // frames is windowed, transformed, and written straight into its columns of out.
   template <class In>
-  Array<C> forward(const Array<In>& x, const FftPlan<T>& plan, std::size_t bins) const {
-    if (x.shape.empty() || x.shape.back() != N)
-      throw InputError("STFT input must have a last axis of " + std::to_string(N) +
-                       " samples, the signal length it was made for (got shape " +
-                       shape_string(x.shape) + ")");
-    check_finite_values("STFT input", x.data);
-    const std::size_t batch = x.size() / N;
-    Shape shape(x.shape.begin(), x.shape.end() - 1);
-    shape.push_back(bins);
-    shape.push_back(M);
-    Array<C> out(shape);
+  void forward(const In* x, std::size_t batch, C* out, const FftPlan<T>& plan, std::size_t bins) const {
+    const std::size_t K = fb.K;
+    const bool stream = kCanStream && batch * bins * M * sizeof(C) >= kStreamBytes &&
+                        reinterpret_cast<std::uintptr_t>(out) % sizeof(C) == 0;
+    std::atomic<bool> bad{false};
     detail::Progress progress(exec.progress, batch * M);
-    for_blocks(batch, [&](std::size_t s, std::size_t b0, std::size_t b1) {
+    for_blocks(batch, fb, [&](std::size_t s, std::size_t b0, std::size_t b1) {
       auto lease = pool.lease([&] { return make_workspace(); });
       Workspace& w = *lease;
       In* frame = reinterpret_cast<In*>(w.a.data());
-      const In* xs = x.data.data() + s * N;
-      C* zs = out.data.data() + s * bins * M;
+      const In* xs = x + s * N;
+      C* zs = out + s * bins * M;
+      bool part_bad = false;
       for (std::size_t b = b0; b < b1; ++b) {
-        const std::size_t m0 = b * K, count = frames_in(b);
+        const std::size_t m0 = b * K, count = fb.frames(b);
         // frame j = w·x over padded samples [mH, mH + L), zero outside x, zero-padded to F.
         for (std::size_t j = 0; j < count; ++j) {
           In* f = frame + j * F;
@@ -118,69 +249,110 @@ struct BasicStft<T>::Impl {
           std::fill(f + std::max(lo, hi), f + F, In(0));
         }
         std::fill(frame + count * F, frame + K * F, In(0));  // the last block's padding
+        // The samples these frames read (the last block's: all the rest of x) must be finite.
+        const std::size_t x0 = std::min(N, m0 * H - std::min(m0 * H, offset));
+        const std::size_t x1 = b + 1 == fb.n ? N : std::min(N, (m0 + count - 1) * H + L - offset);
+        if (x0 < x1) part_bad |= any_non_finite(xs + x0, x1 - x0);
         plan(frame, w.b.data());
-        // Transpose into scipy's layout: rows are frequency, columns frames.
-        for (std::size_t k = 0; k < bins; ++k) {
-          C* row = zs + k * M + m0;
-          for (std::size_t j = 0; j < count; ++j) row[j] = w.b[j * bins + k];
-        }
+        if (stream)
+          to_rows<true>(w.b.data(), count, bins, zs + m0, M);
+        else
+          to_rows<false>(w.b.data(), count, bins, zs + m0, M);
         progress.add(count);
       }
+      if (stream) fence_stores();
+      if (part_bad) bad = true;
     });
+    if (bad) detail::check_finite(x, batch * N, "STFT input", "the STFT");  // names the first
     progress.finish();
-    return out;
   }
 
-  // Inverse: (batch, bins, M) → least-squares overlap-add (batch × N, real or complex).
+  // Inverse: Z (batch × bins × M) → least-squares overlap-add out (batch × N, real or complex).
+  // Each block's frames are added into a running sum; the samples no later frame reaches are
+  // normalised and stored.
+  template <class Out>
+  void inverse(const C* Z, std::size_t batch, Out* out, const FftPlan<T>& plan, std::size_t bins) const {
+    const std::size_t K = ib.K;
+    const bool stream = kCanStream && batch * N * sizeof(Out) >= kStreamBytes;
+    const std::size_t cover = (M - 1) * H + L;  // the padded samples some frame covers: [0, cover)
+    std::atomic<bool> bad{false};
+    detail::Progress progress(exec.progress, batch * M);
+    for_blocks(batch, ib, [&](std::size_t s, std::size_t b0, std::size_t b1) {
+      auto lease = pool.lease([&] { return make_workspace(); });
+      Workspace& w = *lease;
+      Out* frame = reinterpret_cast<Out*>(w.b.data());
+      Out* sum = reinterpret_cast<Out*>(w.sum.data());
+      const C* zs = Z + s * bins * M;
+      Out* xs = out + s * N;
+      // This part owns the padded samples [lo, hi) ∩ x's support, and sums into each of them every
+      // frame that covers it, in ascending order from 0 (the frames before b0·K come from whole
+      // blocks, so each is computed with the plan it has in any other partition).
+      const std::size_t lo = std::max(b0 == 0 ? 0 : b0 * K * H, offset);
+      const std::size_t hi = std::min(b1 == ib.n ? cover : b1 * K * H, offset + N);
+      bool part_bad = false;
+      if (lo >= hi)  // no sample of x: only check the part's frames
+        for (std::size_t k = 0; k < bins; ++k)
+          part_bad |= any_non_finite(zs + k * M + b0 * K, std::min(M, b1 * K) - b0 * K);
+      const std::size_t b_first = lo < hi ? (lo + 1 > L ? (lo + 1 - L + H - 1) / H : 0) / K : b1;
+      for (std::size_t b = b_first; b < b1; ++b) {
+        const std::size_t m0 = b * K, count = ib.frames(b), base = m0 * H;
+        from_rows(zs + m0, M, count, b + 1 < b1 ? ib.frames(b + 1) : 0, bins, w.a.data());
+        if (b >= b0) part_bad |= any_non_finite(w.a.data(), count * bins);
+        std::fill(w.a.begin() + count * bins, w.a.begin() + K * bins, C(0));  // the last block's padding
+        plan(w.a.data(), frame);  // c2r overwrites w.a: a scratch copy
+        // sum[p − base] for the padded samples the block's frames cover, [base, base + (count − 1)H
+        // + L); its first L − H hold the earlier frames' terms (in the part's first block those
+        // frames end before lo).
+        std::fill(sum + (b == b_first ? 0 : L - H), sum + (count - 1) * H + L, Out(0));
+        for (std::size_t j = 0; j < count; ++j) {
+          const Out* f = frame + j * F;
+          Out* y = sum + j * H;
+          for (std::size_t i = 0; i < L; ++i) y[i] += synthesis[i] * f[i];
+        }
+        // No later frame reaches below the next one's start: those samples are complete.
+        const std::size_t done = b + 1 == ib.n ? cover : base + count * H;
+        const std::size_t p0 = std::max(base, lo), p1 = std::min(done, hi);
+        if (p0 < p1) {
+          normalise(sum, base, p0, p1);
+          store(xs + (p0 - offset), sum + (p0 - base), p1 - p0, stream);
+        }
+        std::copy(sum + count * H, sum + (count - 1) * H + L, sum);
+        if (b >= b0) progress.add(count);
+      }
+      if (stream) fence_stores();
+      if (part_bad) bad = true;
+    });
+    if (bad) detail::check_finite(Z, batch * bins * M, "inverse STFT input", "the STFT");
+    // Samples after the last frame (boundary none) are covered by none: 0.
+    if (cover < offset + N)
+      for (std::size_t s = 0; s < batch; ++s)
+        std::fill(out + s * N + (cover - offset), out + (s + 1) * N, Out(0));
+    progress.finish();
+  }
+
+  // The Array forms: check the shape, allocate the output once.
+  template <class In>
+  Array<C> forward(const Array<In>& x, const FftPlan<T>& plan, std::size_t bins) const {
+    if (x.shape.empty() || x.shape.back() != N)
+      throw InputError("STFT input must have a last axis of " + std::to_string(N) +
+                       " samples, the signal length it was made for (got shape " +
+                       shape_string(x.shape) + ")");
+    Shape shape(x.shape.begin(), x.shape.end() - 1);
+    shape.push_back(bins);
+    shape.push_back(M);
+    Array<C> out(shape);
+    forward(x.data.data(), x.size() / N, out.data.data(), plan, bins);
+    return out;
+  }
   template <class Out>
   Array<Out> inverse(const Array<C>& Z, const FftPlan<T>& plan, std::size_t bins) const {
     if (Z.ndim() < 2 || Z.shape[Z.ndim() - 2] != bins || Z.shape.back() != M)
       throw InputError("inverse STFT input must have shape (..., " + std::to_string(bins) + ", " +
                        std::to_string(M) + ") (bins, frames) (got shape " + shape_string(Z.shape) + ")");
-    check_finite_values("inverse STFT input", Z.data);
-    const std::size_t batch = Z.size() / (bins * M);
     Shape shape(Z.shape.begin(), Z.shape.end() - 2);
     shape.push_back(N);
     Array<Out> out(shape);
-    detail::Progress progress(exec.progress, batch * M);
-    for_blocks(batch, [&](std::size_t s, std::size_t b0, std::size_t b1) {
-      auto lease = pool.lease([&] { return make_workspace(); });
-      Workspace& w = *lease;
-      Out* frame = reinterpret_cast<Out*>(w.b.data());
-      const C* zs = Z.data.data() + s * bins * M;
-      Out* xs = out.data.data() + s * N;
-      // This part owns the padded samples [lo, hi) ∩ x's support, and sums into each of them every
-      // frame that covers it, in ascending order (the frames before b0·K come from whole blocks,
-      // so each is computed with the plan it has in any other partition).
-      const std::size_t lo = std::max(b0 == 0 ? 0 : b0 * K * H, offset);
-      const std::size_t hi = std::min(b1 == blocks ? (M - 1) * H + L : b1 * K * H, offset + N);
-      if (lo >= hi) return;
-      const std::size_t m_first = lo + 1 > L ? (lo + 1 - L + H - 1) / H : 0;
-      for (std::size_t b = m_first / K; b < b1; ++b) {
-        const std::size_t m0 = b * K, count = frames_in(b);
-        for (std::size_t k = 0; k < bins; ++k) {
-          const C* row = zs + k * M + m0;
-          for (std::size_t j = 0; j < count; ++j) w.a[j * bins + k] = row[j];
-        }
-        std::fill(w.a.begin() + count * bins, w.a.begin() + K * bins, C(0));  // the last block's padding
-        plan(w.a.data(), frame);  // c2r overwrites w.a: a scratch copy
-        for (std::size_t j = 0; j < count; ++j) {
-          const std::size_t start = (m0 + j) * H;  // padded index of the frame's first sample
-          const std::size_t p0 = std::max(start, lo), p1 = std::min(start + L, hi);
-          if (p0 >= p1) continue;
-          const Out* f = frame + j * F + (p0 - start);
-          const T* sw = synthesis.data() + (p0 - start);
-          Out* dst = xs + (p0 - offset);
-          for (std::size_t i = 0; i < p1 - p0; ++i) dst[i] += sw[i] * f[i];
-        }
-        if (b >= b0) progress.add(count);
-      }
-      // Divide by Σ w² where it exceeds scipy's floor; leave the rest as summed (0 if uncovered).
-      for_each_energy(lo, hi, [&](std::size_t p, double e) {
-        if (e > kEnergyFloor) xs[p - offset] /= T(e);
-      });
-    });
-    progress.finish();
+    inverse(Z.data.data(), Z.size() / (bins * M), out.data.data(), plan, bins);
     return out;
   }
 };
@@ -230,6 +402,8 @@ BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOption
                        " vanishes at offset " + std::to_string(r) +
                        ", so no inverse exists: use a smaller hop");
   }
+  m.e_div.resize(H);
+  for (std::size_t r = 0; r < H; ++r) m.e_div[r] = m.e_full[r] > kEnergyFloor ? T(m.e_full[r]) : T(1);
   m.N = signal_length;
   m.L = L;
   m.H = H;
@@ -243,10 +417,17 @@ BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOption
     padded += (H - (padded - L) % H) % H;
   }
   m.M = (padded - L) / H + 1;
-  // About 2^14 samples a block (64 frames at most), balanced so that padding wastes < 1 frame a block.
-  const std::size_t cap = std::clamp<std::size_t>((std::size_t{1} << 14) / m.F, 1, 64);
-  m.blocks = (m.M + cap - 1) / cap;
-  m.K = (m.M + m.blocks - 1) / m.blocks;
+  // Blocks. The forward writes each block's spectra into its columns of the (bins, frames) output
+  // row by row, so long blocks write long runs of each row (whole cache lines, few DRAM pages):
+  // about 256 KiB of frames a block, whose spectra stay in L2 while they are transposed. The
+  // inverse prefetches the next block's columns while it transforms one: about 64 KiB a block.
+  // nfft > 2^13 keeps one frame a block, as this code always has: FFTW rounds a batch of one
+  // transform differently from a batch of several, and results should not change.
+  auto cap = [&](std::size_t bytes) {
+    return m.F > (std::size_t{1} << 13) ? 1 : std::max<std::size_t>(2, bytes / (m.F * sizeof(T)));
+  };
+  m.fb = {m.M, cap(std::size_t{1} << 18)};
+  m.ib = {m.M, cap(std::size_t{1} << 16)};
   const bool spectrum = m.p.scaling == StftScaling::spectrum;
   m.analysis.resize(L);
   m.synthesis.resize(L);
@@ -256,10 +437,10 @@ BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOption
   }
   const std::vector<int> dims{int(m.F)};
   using Kind = typename FftPlan<T>::Kind;
-  m.r2c = FftPlan<T>(Kind::r2c, dims, int(m.K), m.exec.planning);
-  m.c2r = FftPlan<T>(Kind::c2r, dims, int(m.K), m.exec.planning);
-  m.fwd = FftPlan<T>(Kind::forward, dims, int(m.K), m.exec.planning);
-  m.bwd = FftPlan<T>(Kind::backward, dims, int(m.K), m.exec.planning);
+  m.r2c = FftPlan<T>(Kind::r2c, dims, int(m.fb.K), m.exec.planning);
+  m.fwd = FftPlan<T>(Kind::forward, dims, int(m.fb.K), m.exec.planning);
+  m.c2r = FftPlan<T>(Kind::c2r, dims, int(m.ib.K), m.exec.planning);
+  m.bwd = FftPlan<T>(Kind::backward, dims, int(m.ib.K), m.exec.planning);
 }
 
 template <class T>
@@ -305,7 +486,10 @@ template <class T>
 std::vector<double> BasicStft<T>::window_energy() const {
   const Impl& m = *impl_;
   std::vector<double> e(m.N);
-  m.for_each_energy(m.offset, m.offset + m.N, [&](std::size_t p, double v) { e[p - m.offset] = v; });
+  const auto [a, b] = m.periodic(m.offset, m.offset + m.N);
+  for (std::size_t p = m.offset; p < a; ++p) e[p - m.offset] = m.energy(p);
+  for (std::size_t p = a; p < b; ++p) e[p - m.offset] = m.e_full[p % m.H];
+  for (std::size_t p = b; p < m.offset + m.N; ++p) e[p - m.offset] = m.energy(p);
   return e;
 }
 
@@ -314,12 +498,20 @@ Array<std::complex<T>> BasicStft<T>::operator()(const Array<T>& x) const {
   return impl_->forward(x, impl_->r2c, bins(true));
 }
 template <class T>
+void BasicStft<T>::operator()(const T* x, std::size_t batch, std::complex<T>* out) const {
+  impl_->forward(x, batch, out, impl_->r2c, bins(true));
+}
+template <class T>
 Array<std::complex<T>> BasicStft<T>::operator()(const Array<std::complex<T>>& x) const {
   return impl_->forward(x, impl_->fwd, bins(false));
 }
 template <class T>
 Array<T> BasicStft<T>::inverse(const Array<std::complex<T>>& Z) const {
   return impl_->template inverse<T>(Z, impl_->c2r, bins(true));
+}
+template <class T>
+void BasicStft<T>::inverse(const std::complex<T>* Z, std::size_t batch, T* out) const {
+  impl_->inverse(Z, batch, out, impl_->c2r, bins(true));
 }
 template <class T>
 Array<std::complex<T>> BasicStft<T>::inverse_complex(const Array<std::complex<T>>& Z) const {
