@@ -24,36 +24,13 @@ using namespace std::string_literals;
 
 namespace {
 
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir))
-    names.push_back(entry.path().filename().string());
-  return names;
-}
+using wst::test::list_dir;
+using wst::test::run_cli;
+using Result = wst::test::CliResult;
 
-struct Result {
-  int code;  // exit status, or 128 + signal number
-  std::string out, err;
-};
 
-// Where run_cli captures output and points $WST_WISDOM_DIR.
-const std::string& capture_dir() {
-  static const std::string dir = wst::test::temp_dir();
-  return dir;
-}
 
-// Runs `wst <args>`, capturing stdout and stderr.
-Result run_cli(const std::string& args) {
-  const std::string& capture = capture_dir();
-  const std::string out = capture + "/stdout", err = capture + "/stderr";
-  // FFTW wisdom goes to the temporary folder, not to the user's ~/.cache.
-  const int status = std::system(("WST_WISDOM_DIR=" + capture + " " + wst::test::cli_path() + " " +
-                                  args + " >" + out + " 2>" + err)
-                                     .c_str());
-  const int code =
-      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  return {code, wst::test::read_file(out), wst::test::read_file(err)};
-}
+
 
 // Deterministic finite test data.
 template <class T>
@@ -163,7 +140,7 @@ TEST_F(Cli, MeasuredPlansAreSavedAsWisdom) {
   const Result r = run_cli("scatter2d --J 1 --L 2 --max-order 1 --plan measure " +
                            input("images_f32") + " " + out);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_FALSE(wst::test::read_file(capture_dir() + "/wisdom-f32").empty());
+  EXPECT_FALSE(wst::test::read_file(wst::test::cli_capture_dir() + "/wisdom-f32").empty());
   EXPECT_EQ(list_dir(dir), std::vector<std::string>{"out.npy"});
 }
 
@@ -236,18 +213,8 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.na
 class CliRejects : public Cli, public ::testing::WithParamInterface<BadCase> {
  protected:
   std::string expand(const std::string& text) const {
-    std::string result;
-    for (std::size_t i = 0; i < text.size();) {
-      const std::size_t close = text.find('}', i);
-      if (text[i] != '{' || close == std::string::npos) {
-        result += text[i++];
-        continue;
-      }
-      const std::string key = text.substr(i + 1, close - i - 1);
-      result += key == "dir" ? dir : key == "out" ? out : key == "meta" ? meta : input(key);
-      i = close + 1;
-    }
-    return result;
+    return wst::test::expand_placeholders(text, dir, out, meta,
+                                          [&](const std::string& k) { return input(k); });
   }
 };
 

