@@ -201,14 +201,7 @@ TEST_F(Cli, Demo) {
 
 // ---- failures ---------------------------------------------------------------------------------
 
-struct BadCase {
-  std::string name;
-  std::string args;  // {name} is input(name); {dir}, {out}, {meta} are the test's folder and files
-  int code;
-  std::vector<std::string> words;  // expected in the message, with the same substitutions
-};
-
-std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
+using wst::test::BadCase;  // {name} is input(name); {dir}, {out}, {meta} the test's files
 
 class CliRejects : public Cli, public ::testing::WithParamInterface<BadCase> {
  protected:

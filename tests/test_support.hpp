@@ -2,6 +2,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,6 +36,16 @@ CliResult run_cli(const std::string& args);
 
 // The names in a folder, sorted.
 std::vector<std::string> list_dir(const std::string& dir);
+
+// One row of a bad-input table: the arguments, the exit code and words the one-line message
+// must hold (both with the placeholders of expand_placeholders).
+struct BadCase {
+  std::string name;
+  std::string args;
+  int code;
+  std::vector<std::string> words;
+};
+inline std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
 
 // `text` with {dir}, {out} and {meta} replaced by those paths and any other {name} by
 // input(name): the placeholders of the bad-input tables.

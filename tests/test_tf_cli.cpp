@@ -673,14 +673,7 @@ TEST_F(TfCli, WavHeaderClaimingGigabytesReadsTheSamplesPresent) {
 
 // ---- failures ---------------------------------------------------------------------------------
 
-struct BadCase {
-  std::string name;
-  std::string args;  // {file.ext} is input(file.ext); {dir}, {out}, {meta} the test's folder/files
-  int code;
-  std::vector<std::string> words;  // expected in the message, with the same substitutions
-};
-
-std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
+using wst::test::BadCase;  // {name} is input(name); {dir}, {out}, {meta} the test's files
 
 class TfCliRejects : public TfCli, public ::testing::WithParamInterface<BadCase> {
  protected:
