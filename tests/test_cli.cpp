@@ -212,15 +212,7 @@ class CliRejects : public Cli, public ::testing::WithParamInterface<BadCase> {
 };
 
 TEST_P(CliRejects, WithOneLineMessageAndNoOutput) {
-  const BadCase& c = GetParam();
-  const Result r = run_cli(expand(c.args));
-  EXPECT_EQ(r.code, c.code) << r.err;
-  EXPECT_TRUE(r.err.starts_with("wst: error: ")) << r.err;
-  EXPECT_TRUE(r.err.ends_with("\n") && r.err.find('\n') == r.err.size() - 1)
-      << "not one line: " << r.err;
-  for (const auto& word : c.words)
-    EXPECT_NE(r.err.find(expand(word)), std::string::npos) << expand(word) << " not in " << r.err;
-  EXPECT_EQ(list_dir(dir), std::vector<std::string>{}) << "left output behind";
+  wst::test::expect_rejected(GetParam(), dir, [&](const std::string& t) { return expand(t); });
 }
 
 const std::string f32 = " {images_f32} {out} --meta {meta}";  // the usual files of a 2D run

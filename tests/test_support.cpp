@@ -74,4 +74,17 @@ std::vector<std::string> list_dir(const std::string& dir) {
   return names;
 }
 
+void expect_rejected(const BadCase& c, const std::string& dir,
+                     const std::function<std::string(const std::string&)>& expand) {
+  const CliResult r = run_cli(expand(c.args));
+  EXPECT_EQ(r.code, c.code) << r.err;
+  EXPECT_TRUE(r.err.starts_with("wst: error: ")) << r.err;
+  EXPECT_TRUE(r.err.ends_with("\n") && r.err.find('\n') == r.err.size() - 1)
+      << "not one line: " << r.err;
+  EXPECT_EQ(r.out, "");
+  for (const auto& word : c.words)
+    EXPECT_NE(r.err.find(expand(word)), std::string::npos) << expand(word) << " not in " << r.err;
+  EXPECT_EQ(list_dir(dir), std::vector<std::string>{}) << "left output behind";
+}
+
 }  // namespace wst::test

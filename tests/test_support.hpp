@@ -2,6 +2,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <ostream>
 #include <random>
 #include <string>
@@ -46,6 +47,11 @@ struct BadCase {
   std::vector<std::string> words;
 };
 inline std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
+
+// Runs the CLI with c.args (expanded) and expects exit code c.code, nothing on stdout, one line
+// "wst: error: …" on stderr holding c.words (expanded), and an empty output folder `dir`.
+void expect_rejected(const BadCase& c, const std::string& dir,
+                     const std::function<std::string(const std::string&)>& expand);
 
 // `text` with {dir}, {out} and {meta} replaced by those paths and any other {name} by
 // input(name): the placeholders of the bad-input tables.

@@ -684,16 +684,7 @@ class TfCliRejects : public TfCli, public ::testing::WithParamInterface<BadCase>
 };
 
 TEST_P(TfCliRejects, WithOneLineMessageAndNoOutput) {
-  const BadCase& c = GetParam();
-  const Result r = run_cli(expand(c.args));
-  EXPECT_EQ(r.code, c.code) << r.err;
-  EXPECT_TRUE(r.err.starts_with("wst: error: ")) << r.err;
-  EXPECT_TRUE(r.err.ends_with("\n") && r.err.find('\n') == r.err.size() - 1)
-      << "not one line: " << r.err;
-  EXPECT_EQ(r.out, "");
-  for (const auto& word : c.words)
-    EXPECT_NE(r.err.find(expand(word)), std::string::npos) << expand(word) << " not in " << r.err;
-  EXPECT_EQ(list_dir(dir), std::vector<std::string>{}) << "left output behind";
+  wst::test::expect_rejected(GetParam(), dir, [&](const std::string& t) { return expand(t); });
 }
 
 const std::string est = " --plan estimate";
