@@ -6,7 +6,6 @@
 
 #include "commands.hpp"
 #include "wst/error.hpp"
-#include "wst/fft.hpp"
 #include "wst/fourier.hpp"
 #include "wst/windows.hpp"
 
@@ -146,11 +145,9 @@ CwtParams cwt_params(const CwtOptions& c, std::size_t N, double rate) {
 std::vector<std::complex<double>> wavelet_on_grid(WaveletKind kind, std::size_t N, double xi,
                                                   double sigma) {
   const std::vector<double> f = wavelet_fourier(kind, N, xi, sigma);
-  AlignedVector<std::complex<double>> in(N), out(N);
-  for (std::size_t k = 0; k < N; ++k) in[k] = f[k];
-  FftPlan<double>(FftPlan<double>::Kind::backward, {int(N)})(in.data(), out.data());
+  const auto psi = ifft(Array<std::complex<double>>({N}, {f.begin(), f.end()}));
   std::vector<std::complex<double>> g(N);
-  for (std::size_t n = 0; n < N; ++n) g[(n + N / 2) % N] = out[n] / double(N);
+  for (std::size_t n = 0; n < N; ++n) g[(n + N / 2) % N] = psi.data[n];  // fftshift
   return g;
 }
 
