@@ -30,6 +30,9 @@ Command add_cwt(CLI::App& parent);
 Command add_heisenberg(CLI::App& parent);
 Command add_signal(CLI::App& parent);
 Command add_compare_tf(CLI::App& parent);
+Command add_stability(CLI::App& parent);
+Command add_invariance(CLI::App& parent);
+Command add_energy(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
 // `planning`: measure for the scattering commands, whose plans serve large batches; estimate for
