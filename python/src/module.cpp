@@ -1,0 +1,27 @@
+// The `wst._wst` extension: scattering transforms and time-frequency tools of the C++ library.
+// The public API lives in the pure-Python package `wst` (python/wst/), which wraps these classes.
+#include <pybind11/pybind11.h>
+
+#include "bindings.hpp"
+#include "wst/error.hpp"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_wst, m) {
+  m.doc() = "C++ core of the wst package (wavelet scattering transform)";
+  // Library errors, with the CLI's message text: bad parameters and bad data → ValueError,
+  // files → OSError.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const wst::UsageError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const wst::InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const wst::IoError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    }
+  });
+  wst::python::bind_scattering(m);
+  wst::python::bind_time_frequency(m);
+}

@@ -1,0 +1,16 @@
+"""wst: wavelet scattering transforms and time-frequency tools, a faster drop-in for
+``kymatio.numpy`` computed by a C++ library.
+
+Scattering: :class:`Scattering1D`, :class:`Scattering2D` (also in ``wst.numpy``), and
+scikit-learn transformers in ``wst.sklearn``. Time-frequency: :func:`stft`, :func:`istft`,
+:func:`cwt`, :func:`octave_frequencies`, :func:`log_frequencies`, :func:`heisenberg`.
+"""
+from ._scattering import Scattering1D, Scattering2D
+from . import numpy
+from ._time_frequency import (cwt, heisenberg, istft, log_frequencies,
+                              octave_frequencies, stft)
+
+__version__ = "0.1.0"
+
+__all__ = ['Scattering1D', 'Scattering2D', 'numpy', 'stft', 'istft', 'cwt', 'octave_frequencies',
+           'log_frequencies', 'heisenberg', '__version__']
