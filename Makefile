@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps data configure build demo test bench clean
+.PHONY: all deps data configure build demo test test-sanitize fuzz bench clean
 
 all: build
 
@@ -25,9 +25,32 @@ build: configure
 
 demo: build data
 	$(BUILD)/wst mnist
+	$(BUILD)/wst report
 
 test: build data
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The whole C++ test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/.
+# Without libtorch and the Python module: neither is built with the sanitizers (docs/RELIABILITY.md).
+# allocator_may_return_null=1: an impossible allocation throws std::bad_alloc as in the normal
+# build (tests cap RLIMIT_AS to check that), instead of ASan aborting.
+ASAN_BUILD ?= build-asan
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANITIZE_JOBS ?= 2
+test-sanitize: deps data
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)" \
+	  -DCMAKE_SHARED_LINKER_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_MODULE_LINKER_FLAGS="$(SANITIZE_FLAGS)" \
+	  -DWST_PYTHON=OFF -DWST_WITH_TORCH=OFF -DWST_BUILD_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(SANITIZE_JOBS)
+	cd $(ASAN_BUILD) && \
+	  ASAN_OPTIONS=halt_on_error=1:print_stacktrace=1:detect_leaks=1:allocator_may_return_null=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(SANITIZE_JOBS) --timeout 1800
+
+# Fuzzing of the input parsers (fuzz/run.sh; see docs/RELIABILITY.md).
+fuzz:
+	bash fuzz/run.sh
 
 bench: build
 	$(BUILD)/wst-bench --benchmark_counters_tabular=true
@@ -35,4 +58,4 @@ bench: build
 	if [ -d $(BUILD)/python/wst ]; then PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/bench_python.py; fi
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)

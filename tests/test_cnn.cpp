@@ -1,5 +1,6 @@
 // CNNs (libtorch): LeNet-5 and the scattering head on tiny synthetic problems, determinism,
-// parameter counts, input validation, and per-epoch timings (printed, for budgeting).
+// parameter counts, the first layer's filters, input validation, and per-epoch timings (printed,
+// for budgeting).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 
 #include "test_support.hpp"
 #include "wst/error.hpp"
@@ -24,6 +26,7 @@ using wst::learn::Activation;
 using wst::learn::cnn_available;
 using wst::learn::CnnClassifier;
 using wst::learn::CnnOptions;
+using wst::learn::ConvFilters;
 using wst::learn::FeatureMatrix;
 using wst::learn::Labels;
 using wst::test::message_of;
@@ -286,6 +289,112 @@ TEST(Cnn, DivergenceIsReported) {
   const std::string m = message_of<UsageError>([&] { net.fit(d.X, d.y); });
   EXPECT_NE(m.find("learning_rate"), std::string::npos) << m;
   EXPECT_THROW(net.predict(d.X), UsageError);  // not fitted after a failed fit
+}
+
+// ‖a − b‖ / ‖b‖ over the weights (same shape asserted by the caller).
+double relative_change(const ConvFilters& a, const ConvFilters& b) {
+  double d = 0, n = 0;
+  for (std::size_t i = 0; i < b.weights.size(); ++i) {
+    d += double(a.weights[i] - b.weights[i]) * double(a.weights[i] - b.weights[i]);
+    n += double(b.weights[i]) * double(b.weights[i]);
+  }
+  return std::sqrt(d / n);
+}
+
+// Shape, finiteness, and libtorch's Kaiming-uniform (a = √5) initialisation: every weight in
+// [−1/√fan_in, 1/√fan_in] with fan_in = in·rows·cols, and the draws fill most of that range.
+void expect_initial_filters(const ConvFilters& f, std::size_t out, std::size_t in,
+                            std::size_t rows, std::size_t cols) {
+  EXPECT_EQ(f.out, out);
+  EXPECT_EQ(f.in, in);
+  EXPECT_EQ(f.rows, rows);
+  EXPECT_EQ(f.cols, cols);
+  ASSERT_EQ(f.weights.size(), out * in * rows * cols);
+  const double bound = 1 / std::sqrt(double(in * rows * cols));
+  double largest = 0;
+  for (float w : f.weights) {
+    ASSERT_TRUE(std::isfinite(w));
+    largest = std::max(largest, double(std::abs(w)));
+  }
+  EXPECT_LE(largest, bound * (1 + 1e-6));
+  EXPECT_GT(largest, 0.8 * bound) << "weights all zero or squeezed near zero";
+}
+
+static_assert(std::is_same_v<decltype(&CnnClassifier::first_layer_filters),
+                             ConvFilters (CnnClassifier::*)() const>);
+
+TEST(Cnn, FirstLayerFiltersShapesBeforeFit) {
+  REQUIRE_TORCH();
+  const CnnClassifier lenet = CnnClassifier::lenet5(quick(5));
+  const ConvFilters f = lenet.first_layer_filters();
+  expect_initial_filters(f, 6, 1, 5, 5);
+  expect_initial_filters(CnnClassifier::scattering_head(8, 7, 7, quick(5)).first_layer_filters(),
+                         64, 8, 3, 3);
+  expect_initial_filters(CnnClassifier::scattering_head(81, 7, 7).first_layer_filters(), 64, 81,
+                         3, 3);
+  expect_initial_filters(CnnClassifier::scattering_head(3, 9, 5).first_layer_filters(), 64, 3, 3,
+                         3);
+  // The initial weights are a function of the seed alone.
+  EXPECT_EQ(CnnClassifier::lenet5(quick(5)).first_layer_filters().weights, f.weights);
+  EXPECT_NE(CnnClassifier::lenet5(quick(6)).first_layer_filters().weights, f.weights);
+  EXPECT_EQ(lenet.first_layer_filters().weights, f.weights);  // reading twice changes nothing
+
+  CnnClassifier moved = CnnClassifier::lenet5(quick(5));
+  CnnClassifier to = std::move(moved);
+  EXPECT_EQ(to.first_layer_filters().weights, f.weights);
+  EXPECT_THROW(moved.first_layer_filters(), UsageError);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(Cnn, FirstLayerFiltersAfterFit) {
+  REQUIRE_TORCH();
+  const Data train = bars(12, 3), test = bars(5, 4);
+  auto a = CnnClassifier::lenet5(quick(7)), b = CnnClassifier::lenet5(quick(7));
+  const ConvFilters initial = a.first_layer_filters();
+  a.fit(train.X, train.y);
+  b.fit(train.X, train.y);
+
+  const CnnClassifier& ca = a;
+  const Labels predicted = ca.predict(test.X);
+  const FeatureMatrix hidden = ca.penultimate(test.X);
+  const ConvFilters trained = ca.first_layer_filters();
+  EXPECT_EQ(trained.out, 6u);
+  EXPECT_EQ(trained.in, 1u);
+  EXPECT_EQ(trained.rows, 5u);
+  EXPECT_EQ(trained.cols, 5u);
+  ASSERT_EQ(trained.weights.size(), 150u);
+  for (float w : trained.weights) ASSERT_TRUE(std::isfinite(w));
+  const double change = relative_change(trained, initial);
+  std::cout << "[ filters ] lenet5 conv1 relative change in training " << change << "\n";
+  EXPECT_GT(change, 0.05);
+  // Same seed, same data: bit-identical filters; reading them leaves the model as it was.
+  EXPECT_EQ(b.first_layer_filters().weights, trained.weights);
+  EXPECT_EQ(ca.first_layer_filters().weights, trained.weights);
+  EXPECT_EQ(ca.predict(test.X), predicted);
+  EXPECT_TRUE(ca.penultimate(test.X) == hidden);
+  // A second fit re-initialises from the seed and lands on the same filters.
+  a.fit(train.X, train.y);
+  EXPECT_EQ(a.first_layer_filters().weights, trained.weights);
+
+  // The scattering head's 64 × C × 3 × 3 layer, likewise.
+  const Data maps = blobs(4, 10, 6);
+  auto h = CnnClassifier::scattering_head(4, 7, 7, quick(3)),
+       g = CnnClassifier::scattering_head(4, 7, 7, quick(3));
+  const ConvFilters head_initial = h.first_layer_filters();
+  h.fit(maps.X, maps.y);
+  g.fit(maps.X, maps.y);
+  const Labels head_predicted = h.predict(maps.X);
+  const ConvFilters head_trained = h.first_layer_filters();
+  EXPECT_EQ(head_trained.out, 64u);
+  EXPECT_EQ(head_trained.in, 4u);
+  EXPECT_EQ(head_trained.rows, 3u);
+  EXPECT_EQ(head_trained.cols, 3u);
+  ASSERT_EQ(head_trained.weights.size(), std::size_t(64 * 4 * 9));
+  for (float w : head_trained.weights) ASSERT_TRUE(std::isfinite(w));
+  const double head_change = relative_change(head_trained, head_initial);
+  std::cout << "[ filters ] head conv relative change in training " << head_change << "\n";
+  EXPECT_GT(head_change, 0.05);
+  EXPECT_EQ(g.first_layer_filters().weights, head_trained.weights);
+  EXPECT_EQ(h.predict(maps.X), head_predicted);
 }
 
 // One epoch on n inputs (n = $WST_CNN_TIMING_N, default 1000), printed per epoch of 8000.

@@ -528,5 +528,26 @@ TEST(Cwt, BadInputIsRejectedWithTheArgumentsName) {
   EXPECT_NE(message_of<InputError>([&] { cwt.inverse(W); }).find("Inf at flat index 150"), std::string::npos);
 }
 
+// Fuzzing found (F2, docs/RELIABILITY.md): σ/ξ = 1e300 made the wavelet's band ±3e303 cycles,
+// cast to int64 (undefined behaviour). The band is now clipped to one period before the cast: the
+// transform is defined, finite and not zero.
+TEST(Cwt, HugeSigmaRatioStaysDefined) {
+  const std::size_t N = 64;
+  for (double rho : {1e6, 1e300}) {
+    CwtParams p = params(WaveletKind::gabor, {0.25}, CwtBoundary::periodic);
+    p.sigma_ratio = rho;
+    const Cwt cwt(N, p, kFast);
+    const Array<double> x({N}, test::random_normal(N, 23));
+    const auto W = cwt(x);
+    ASSERT_EQ(W.size(), N);
+    double energy = 0;
+    for (const auto& w : W.data) {
+      ASSERT_TRUE(std::isfinite(w.real()) && std::isfinite(w.imag())) << rho;
+      energy += std::norm(w);
+    }
+    EXPECT_GT(energy, 0) << rho;
+  }
+}
+
 }  // namespace
 }  // namespace wst

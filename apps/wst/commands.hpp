@@ -33,6 +33,7 @@ Command add_compare_tf(CLI::App& parent);
 Command add_stability(CLI::App& parent);
 Command add_invariance(CLI::App& parent);
 Command add_energy(CLI::App& parent);
+Command add_report(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
 // `planning`: measure for the scattering commands, whose plans serve large batches; estimate for

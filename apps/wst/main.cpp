@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
       wst::cli::add_mnist(app),     wst::cli::add_fft(app),        wst::cli::add_stft(app),
       wst::cli::add_istft(app),     wst::cli::add_cwt(app),        wst::cli::add_heisenberg(app),
       wst::cli::add_signal(app),    wst::cli::add_compare_tf(app), wst::cli::add_stability(app),
-      wst::cli::add_invariance(app), wst::cli::add_energy(app)};
+      wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -23,6 +24,7 @@
 #include <limits>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 
 #include "wst/error.hpp"
 #include "wst/npy.hpp"  // write_file_atomic
@@ -83,9 +85,27 @@ constexpr double kMagma[16][3] = {
     {0.994738, 0.624350, 0.427397}, {0.997228, 0.747981, 0.516859}, {0.993170, 0.870024, 0.626189},
     {0.987053, 0.991438, 0.749504}};
 
+// Moreland's "cool to warm" diverging map (K. Moreland, "Diverging Color Maps for Scientific
+// Visualization", 2009, Table 1: entries 0, 4, …, 32 of 33), perceptually balanced about its
+// neutral grey midpoint: for signed values such as the real parts of wavelets.
+constexpr double kCoolWarm[9][3] = {
+    {0.230, 0.299, 0.754}, {0.384, 0.510, 0.918}, {0.553, 0.690, 0.996},
+    {0.722, 0.816, 0.976}, {0.867, 0.867, 0.867}, {0.961, 0.769, 0.678},
+    {0.957, 0.604, 0.482}, {0.871, 0.376, 0.302}, {0.706, 0.016, 0.150}};
+
+bool known_colormap(const std::string& name) {
+  return name == "viridis" || name == "magma" || name == "coolwarm";
+}
+
 std::string palette_command(const std::string& name) {
-  const auto& map = name == "magma" ? kMagma : kViridis;
   std::string s = "set palette defined (";
+  if (name == "coolwarm") {
+    for (int i = 0; i < 9; ++i)
+      s += (i ? ", " : "") + std::to_string(i) + " " + num(kCoolWarm[i][0]) + " " +
+           num(kCoolWarm[i][1]) + " " + num(kCoolWarm[i][2]);
+    return s + ")\n";
+  }
+  const auto& map = name == "magma" ? kMagma : kViridis;
   for (int i = 0; i < 16; ++i)
     s += (i ? ", " : "") + std::to_string(i) + " " + num(map[i][0]) + " " + num(map[i][1]) + " " +
          num(map[i][2]);
@@ -132,8 +152,9 @@ void check_heatmap(std::size_t index, const Heatmap& h) {
           std::to_string(h.cols));
   check_axis(where, h.x, h.cols, "x");
   check_axis(where, h.y, h.rows, "y");
-  if (h.colormap != "viridis" && h.colormap != "magma")
-    usage(where + ": colormap must be \"viridis\" or \"magma\", got \"" + h.colormap + "\"");
+  if (!known_colormap(h.colormap))
+    usage(where + ": colormap must be \"viridis\", \"magma\" or \"coolwarm\", got \"" + h.colormap +
+          "\"");
   if (h.decibels && !(h.dynamic_range_db > 0 && h.dynamic_range_db <= 1000))
     usage(where + ": dynamic_range_db must be in (0, 1000], got " + num(h.dynamic_range_db));
   for (std::size_t i = 0; i < h.values.size(); ++i)
@@ -142,9 +163,16 @@ void check_heatmap(std::size_t index, const Heatmap& h) {
             (h.decibels ? " is not a finite magnitude ≥ 0 (decibels)" : " is not finite"));
 }
 
-void check_lines(std::size_t index, const LinePanel& p) {
-  const std::string where = panel_name(index, p.title);
-  if (p.lines.empty()) usage(where + ": the line panel has no lines");
+// "#rrggbb", or "" where `empty_ok` (the colour cycle).
+bool is_colour(const std::string& c, bool empty_ok) {
+  if (c.empty()) return empty_ok;
+  return c.size() == 7 && c[0] == '#' && std::all_of(c.begin() + 1, c.end(), [](char ch) {
+           return std::isxdigit(static_cast<unsigned char>(ch));
+         });
+}
+
+// The lines of a line panel or chart: as many x as y values, finite (positive on log axes).
+void check_line_data(const std::string& where, const LinePanel& p) {
   for (std::size_t l = 0; l < p.lines.size(); ++l) {
     const Line& line = p.lines[l];
     const std::string name = where + ": lines[" + std::to_string(l) + "]";
@@ -161,6 +189,63 @@ void check_lines(std::size_t index, const LinePanel& p) {
       check(line.y[i], p.logy, "y");
     }
   }
+}
+
+void check_lines(std::size_t index, const LinePanel& p) {
+  const std::string where = panel_name(index, p.title);
+  if (p.lines.empty()) usage(where + ": the line panel has no lines");
+  check_line_data(where, p);
+}
+
+void check_chart(std::size_t index, const ChartPanel& p) {
+  const std::string where = panel_name(index, p.title);
+  if (p.lines.empty() && p.rects.empty())
+    usage(where + ": the chart has no lines and no rectangles");
+  check_line_data(where, p);
+  for (std::size_t r = 0; r < p.rects.size(); ++r) {
+    const Rect& b = p.rects[r];
+    const std::string name = where + ": rects[" + std::to_string(r) + "]";
+    for (const auto& [v, log, what] :
+         {std::tuple{b.x0, p.logx, "x0"}, std::tuple{b.x1, p.logx, "x1"},
+          std::tuple{b.y0, p.logy, "y0"}, std::tuple{b.y1, p.logy, "y1"}})
+      if (!std::isfinite(v) || (log && v <= 0))
+        usage(name + "." + what + " = " + num(v) +
+              (log ? " is not positive and finite (log axis)" : " is not finite"));
+    if (!(b.x0 < b.x1 && b.y0 < b.y1)) usage(name + " must have x0 < x1 and y0 < y1");
+    if (!is_colour(b.colour, false))
+      usage(name + ".colour must be \"#rrggbb\", got \"" + b.colour + "\"");
+  }
+  const auto check_range = [&](double lo, double hi, bool log, const char* axis) {
+    if (std::isnan(lo) && std::isnan(hi)) return;
+    if (std::isnan(lo) || std::isnan(hi) || !std::isfinite(lo) || !std::isfinite(hi) ||
+        !(lo < hi) || (log && lo <= 0))
+      usage(where + ": the " + axis + " range [" + num(lo) + ", " + num(hi) +
+            "] must be finite with min < max (both NaN: from the data)" +
+            (log ? " and min > 0 (log axis)" : ""));
+  };
+  if (p.styles.size() > p.lines.size())
+    usage(where + ": " + std::to_string(p.styles.size()) + " styles for " +
+          std::to_string(p.lines.size()) + " lines");
+  for (std::size_t l = 0; l < p.styles.size(); ++l) {
+    const LineStyle& st = p.styles[l];
+    const std::string name = where + ": styles[" + std::to_string(l) + "]";
+    if (!is_colour(st.colour, true))
+      usage(name + ".colour must be \"#rrggbb\" or empty, got \"" + st.colour + "\"");
+    if (!(st.width > 0 && st.width <= 20))
+      usage(name + ".width must be in (0, 20], got " + num(st.width));
+  }
+  check_range(p.xmin, p.xmax, p.logx, "x");
+  check_range(p.ymin, p.ymax, p.logy, "y");
+  if (p.key != "top right" && p.key != "top left" && p.key != "bottom right" &&
+      p.key != "bottom left")
+    usage(where +
+          ": key must be \"top right\", \"top left\", \"bottom right\" or \"bottom left\", "
+          "got \"" +
+          p.key + "\"");
+  for (std::size_t t = 0; t < p.xtics.size(); ++t)
+    if (!std::isfinite(p.xtics[t].at) || (p.logx && p.xtics[t].at <= 0))
+      usage(where + ": xtics[" + std::to_string(t) + "].at = " + num(p.xtics[t].at) +
+            " is not a finite position on the x axis");
 }
 
 // ---- heatmap axes -----------------------------------------------------------------------------
@@ -389,6 +474,11 @@ std::string heatmap_script(const Heatmap& h, const std::string& data_dir, std::s
     const auto [mn, mx] = std::minmax_element(values.begin(), values.end());
     lo = *mn;
     hi = *mx > *mn ? double(*mx) : lo + 1;
+    if (h.colormap == "coolwarm") {  // diverging: 0 at the neutral midpoint
+      const double m = std::max(std::abs(double(*mn)), std::abs(double(*mx)));
+      hi = m > 0 ? m : 1;
+      lo = -hi;
+    }
   }
 
   std::string s = common_panel_settings(h.title) + margins(box);
@@ -412,7 +502,85 @@ std::string heatmap_script(const Heatmap& h, const std::string& data_dir, std::s
   return s;
 }
 
-std::string lines_script(const LinePanel& p, const std::string& data_dir, std::size_t index,
+// Explicit ranges (given, or from the data when the panel has rectangles, which gnuplot's
+// autoscaling ignores), named tics, and the rectangles as objects with their labels.
+std::string ranges_and_rects(const ChartPanel& p) {
+  std::string s;
+  double xmin = p.xmin, xmax = p.xmax, ymin = p.ymin, ymax = p.ymax;
+  if (!p.rects.empty() && (std::isnan(xmin) || std::isnan(ymin))) {
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (const Rect& r : p.rects) {
+      x0 = std::min(x0, r.x0), x1 = std::max(x1, r.x1);
+      y0 = std::min(y0, r.y0), y1 = std::max(y1, r.y1);
+    }
+    for (const Line& l : p.lines)
+      for (std::size_t i = 0; i < l.x.size(); ++i) {
+        x0 = std::min(x0, l.x[i]), x1 = std::max(x1, l.x[i]);
+        y0 = std::min(y0, l.y[i]), y1 = std::max(y1, l.y[i]);
+      }
+    if (std::isnan(xmin)) {
+      xmin = x0;
+      xmax = x1 > x0 ? x1 : x0 + 1;
+    }
+    if (std::isnan(ymin)) {  // 5% of air above and below, as the line panels' offsets
+      if (p.logy) {
+        const double f = y1 > y0 ? std::pow(y1 / y0, 0.05) : 2.0;
+        ymin = y0 / f, ymax = y1 * f;
+      } else {
+        const double air = y1 > y0 ? 0.05 * (y1 - y0) : 1.0;
+        ymin = y0 - air, ymax = y1 + air;
+      }
+    }
+  }
+  if (!std::isnan(xmin)) s += "set xrange [" + num(xmin) + ":" + num(xmax) + "]\n";
+  if (!std::isnan(ymin)) s += "set yrange [" + num(ymin) + ":" + num(ymax) + "]\n";
+  if (!p.xtics.empty()) {
+    s += "set xtics (";
+    for (std::size_t t = 0; t < p.xtics.size(); ++t)
+      s += (t ? ", " : "") + gp_string(p.xtics[t].label) + " " + num(p.xtics[t].at);
+    s += ")\nset grid noxtics\n";
+  }
+  for (std::size_t r = 0; r < p.rects.size(); ++r) {
+    const Rect& b = p.rects[r];
+    const std::string id = std::to_string(r + 1);
+    s += "set object " + id + " rect from " + num(b.x0) + "," + num(b.y0) + " to " + num(b.x1) +
+         "," + num(b.y1) + " back fc rgb '" + b.colour + "' fillstyle " +
+         (b.filled ? "solid 0.85" : "transparent solid 0.12") + " border lc rgb '" + b.colour +
+         "' lw " + (b.filled ? "1" : "1.5") + "\n";
+    if (!b.label.empty()) {
+      const double cx = p.logx ? std::sqrt(b.x0 * b.x1) : 0.5 * (b.x0 + b.x1);
+      s += "set label " + id + " " + gp_string(b.label) + " at " + num(cx) + "," + num(b.y1) +
+           " center offset 0, 0.7 front\n";
+    }
+  }
+  return s;
+}
+
+// `set xtics add` (or ytics) labelling 2·10^k and 5·10^k (and 3·10^k) inside the panel's range on
+// a log axis spanning under three decades (under one), where gnuplot labels few or no tics.
+std::string log_multiples(const ChartPanel& p, bool x) {
+  double lo = x ? p.xmin : p.ymin, hi = x ? p.xmax : p.ymax;
+  if (std::isnan(lo)) {
+    lo = INFINITY, hi = -INFINITY;
+    for (const Line& l : p.lines)
+      for (double v : x ? l.x : l.y) lo = std::min(lo, v), hi = std::max(hi, v);
+    for (const Rect& r : p.rects)
+      lo = std::min(lo, x ? r.x0 : r.y0), hi = std::max(hi, x ? r.x1 : r.y1);
+  }
+  if (!(lo > 0 && hi > lo)) return "";
+  const double span = std::log10(hi / lo);
+  if (span >= 3) return "";
+  const std::vector<int> multiples = span < 1 ? std::vector<int>{2, 3, 5} : std::vector<int>{2, 5};
+  std::string tics;
+  for (int k = int(std::floor(std::log10(lo))); k <= int(std::ceil(std::log10(hi))); ++k)
+    for (int m : multiples)
+      if (const double v = m * std::pow(10.0, k); v >= lo && v <= hi)
+        tics += (tics.empty() ? "" : ", ") + gp_string(label_of(v)) + " " + num(v);
+  return tics.empty() ? ""
+                      : std::string("set ") + (x ? "xtics" : "ytics") + " add (" + tics + ")\n";
+}
+
+std::string lines_script(const ChartPanel& p, const std::string& data_dir, std::size_t index,
                          const Box& box) {
   std::string s = common_panel_settings(p.title) + margins(box);
   s += "set xlabel " + gp_string(p.xlabel) + " offset 0, 0.4\nset ylabel " + gp_string(p.ylabel) +
@@ -422,12 +590,19 @@ std::string lines_script(const LinePanel& p, const std::string& data_dir, std::s
   s += "set format x '%g'\nset format y '%g'\n";
   if (p.logx) s += "set logscale x\nset mxtics 10\n";
   if (p.logy) s += "set logscale y\nset mytics 10\n";
+  if (p.label_log_multiples) {
+    if (p.logx && p.xtics.empty()) s += log_multiples(p, true);
+    if (p.logy) s += log_multiples(p, false);
+  }
   // The x range of the data, the y range of the data with 5% of air above and below.
   s += "set autoscale xfix\nset autoscale yfix\nset offsets 0, 0, graph 0.05, graph 0.05\n";
-  s += "set key top right reverse Left opaque fc rgb '#33ffffff' box lc rgb '#bbbbbb' samplen 2.5 "
+  s += "set key " + p.key +
+       " reverse Left opaque fc rgb '#33ffffff' box lc rgb '#bbbbbb' samplen 2.5 "
        "spacing 1.1\n";
   if (std::all_of(p.lines.begin(), p.lines.end(), [](const Line& l) { return l.label.empty(); }))
     s += "unset key\n";
+  s += ranges_and_rects(p);
+  if (p.lines.empty()) return s + "plot NaN notitle\n";  // rectangles only
   std::string plot = "plot ";
   for (std::size_t l = 0; l < p.lines.size(); ++l) {
     const Line& line = p.lines[l];
@@ -439,9 +614,13 @@ std::string lines_script(const LinePanel& p, const std::string& data_dir, std::s
     const std::string file =
         data_dir + "/lines" + std::to_string(index) + "_" + std::to_string(l) + ".f64";
     write_binary(file, xy);
+    const LineStyle style = l < p.styles.size() ? p.styles[l] : LineStyle{};
+    const std::string colour =
+        style.colour.empty() ? kLineColours[l % std::size(kLineColours)] : style.colour;
     plot += (l ? ", \\\n     " : "") + gp_string(file) + " binary format='%float64%float64'" +
-            " using 1:2 with lines lw 2 lc rgb '" + kLineColours[l % std::size(kLineColours)] +
-            "' " + (line.label.empty() ? "notitle" : "title " + gp_string(line.label));
+            " using 1:2 with " + (style.points ? "linespoints pt 7 ps 0.9" : "lines") + " lw " +
+            num(style.width) + " lc rgb '" + colour + "'" + (style.dashed ? " dt 2" : "") + " " +
+            (line.label.empty() ? "notitle" : "title " + gp_string(line.label));
   }
   return s + plot + "\n";
 }
@@ -534,6 +713,27 @@ int run_gnuplot(const std::string& gnuplot, const std::string& script, const std
   return status;
 }
 
+// Runs `script` (which writes the PNG `output` in `dir`) and moves the PNG to `path` atomically.
+void render_script(const std::string& gnuplot, const std::string& script, const std::string& dir,
+                   const std::string& output, const std::string& path, const std::string& who) {
+  const std::string script_path = dir + "/figure.gp";
+  write_binary(script_path, std::vector<char>(script.begin(), script.end()));
+  const std::string log = dir + "/gnuplot.log";
+  const int status = run_gnuplot(gnuplot, script_path, log);
+  if (WIFSIGNALED(status))
+    throw IoError(who + ": gnuplot was killed by signal " + std::to_string(WTERMSIG(status)));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == 127) throw IoError(who + ": cannot run " + gnuplot + " (install gnuplot-nox)");
+    throw IoError(who + ": gnuplot failed (exit status " + std::to_string(code) +
+                  "): " + first_error(read_all(log), dir));
+  }
+  const std::string png = read_all(output);
+  if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0)
+    throw IoError(who + ": gnuplot wrote no PNG: " + first_error(read_all(log), dir));
+  write_file_atomic(path, png);
+}
+
 }  // namespace
 
 std::string gnuplot_path() {
@@ -544,6 +744,25 @@ std::string gnuplot_path() {
   }
   return find_on_path("gnuplot");
 }
+
+namespace {
+
+// gnuplot_path(), or IoError saying how to get it.
+std::string required_gnuplot_for(const std::string& who) {
+  const std::string gnuplot = gnuplot_path();
+  if (gnuplot.empty()) {
+    const char* env = std::getenv("WST_GNUPLOT");
+    throw IoError(who + ": gnuplot not found (" +
+                  (env && *env ? "WST_GNUPLOT=" + std::string(env) + " is not an executable"
+                               : "not on PATH") +
+                  "); install gnuplot-nox");
+  }
+  return gnuplot;
+}
+
+std::string required_gnuplot() { return required_gnuplot_for("render_png"); }
+
+}  // namespace
 
 void render_png(const Figure& figure, const std::string& path) {
   if (figure.panels.empty()) usage("the figure has no panels");
@@ -566,19 +785,13 @@ void render_png(const Figure& figure, const std::string& path) {
   for (std::size_t i = 0; i < figure.panels.size(); ++i) {
     if (const auto* h = std::get_if<Heatmap>(&figure.panels[i]))
       check_heatmap(i, *h);
+    else if (const auto* c = std::get_if<ChartPanel>(&figure.panels[i]))
+      check_chart(i, *c);
     else
       check_lines(i, std::get<LinePanel>(figure.panels[i]));
   }
 
-  const std::string gnuplot = gnuplot_path();
-  if (gnuplot.empty()) {
-    const char* env = std::getenv("WST_GNUPLOT");
-    throw IoError(std::string("render_png: gnuplot not found (") +
-                  (env && *env ? "WST_GNUPLOT=" + std::string(env) + " is not an executable"
-                               : "not on PATH") +
-                  "); install gnuplot-nox");
-  }
-
+  const std::string gnuplot = required_gnuplot();
   const TempDir dir;
   const std::string output = dir.path() + "/figure.png";
   std::string script = "set terminal pngcairo size " + std::to_string(figure.width) + "," +
@@ -598,27 +811,199 @@ void render_png(const Figure& figure, const std::string& path) {
     if (heat)
       script += heatmap_script(std::get<Heatmap>(figure.panels[i]), dir.path(), i, box,
                                px.right - px.left, px.top - px.bottom, width);
-    else
-      script += lines_script(std::get<LinePanel>(figure.panels[i]), dir.path(), i, box);
+    else if (const auto* c = std::get_if<ChartPanel>(&figure.panels[i]))
+      script += lines_script(*c, dir.path(), i, box);
+    else {  // a plain line panel: a chart with the default styles
+      ChartPanel chart;
+      static_cast<LinePanel&>(chart) = std::get<LinePanel>(figure.panels[i]);
+      chart.label_log_multiples = false;
+      script += lines_script(chart, dir.path(), i, box);
+    }
   }
   script += "unset multiplot\nset output\n";
-  const std::string script_path = dir.path() + "/figure.gp";
-  write_binary(script_path, std::vector<char>(script.begin(), script.end()));
+  render_script(gnuplot, script, dir.path(), output, path, "render_png");
+}
 
-  const std::string log = dir.path() + "/gnuplot.log";
-  const int status = run_gnuplot(gnuplot, script_path, log);
-  if (WIFSIGNALED(status))
-    throw IoError("render_png: gnuplot was killed by signal " + std::to_string(WTERMSIG(status)));
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 127) throw IoError("render_png: cannot run " + gnuplot + " (install gnuplot-nox)");
-    throw IoError("render_png: gnuplot failed (exit status " + std::to_string(code) +
-                  "): " + first_error(read_all(log), dir.path()));
+// ---- grids of small images ----------------------------------------------------------------------
+
+namespace {
+
+// Grid layout, in pixels.
+constexpr double kGridGapPx = 6, kGridRowGapPx = 8, kGridRowGapPerBarPx = 16,
+                 kGridColumnLabelPx = 22, kGridBarGapPx = 12, kGridBarPx = 14, kGridRightPx = 62,
+                 kGridBottomPx = 10;
+
+void check_grid(const TileGrid& g) {
+  const auto bad = [](const std::string& what) { throw UsageError("render_grid_png: " + what); };
+  if (g.rows.empty()) bad("the grid has no rows");
+  if (g.tile_px < 24 || g.tile_px > 1024)
+    bad("tile_px must be in [24, 1024], got " + std::to_string(g.tile_px));
+  if (g.label_px < 0 || g.label_px > 1024)
+    bad("label_px must be in [0, 1024], got " + std::to_string(g.label_px));
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {
+    const TileRow& row = g.rows[r];
+    const std::string where =
+        "rows[" + std::to_string(r) + "]" + (row.label.empty() ? "" : " ('" + row.label + "')");
+    if (row.tiles.empty()) bad(where + " has no tiles");
+    if (!known_colormap(row.colormap))
+      bad(where + ": colormap must be \"viridis\", \"magma\" or \"coolwarm\", got \"" +
+          row.colormap + "\"");
+    for (std::size_t t = 0; t < row.tiles.size(); ++t) {
+      const Tile& tile = row.tiles[t];
+      const std::string name = where + ".tiles[" + std::to_string(t) + "]";
+      if (tile.rows < 2 || tile.cols < 2 || tile.rows > 4096 || tile.cols > 4096)
+        bad(name + " is " + std::to_string(tile.rows) + " × " + std::to_string(tile.cols) +
+            " pixels: each side must be in [2, 4096]");
+      if (tile.values.size() != tile.rows * tile.cols)
+        bad(name + " has " + std::to_string(tile.values.size()) +
+            " values, expected rows · cols = " + std::to_string(tile.rows * tile.cols));
+      for (std::size_t i = 0; i < tile.values.size(); ++i)
+        if (!std::isfinite(tile.values[i]))
+          bad(name + ".values[" + std::to_string(i) + "] = " + num(tile.values[i]) +
+              " is not finite");
+    }
   }
-  const std::string png = read_all(output);
-  if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0)
-    throw IoError("render_png: gnuplot wrote no PNG: " + first_error(read_all(log), dir.path()));
-  write_file_atomic(path, png);
+}
+
+// The colour range of some rows: [min, max], or symmetric about 0 for a diverging map.
+std::pair<double, double> colour_range(const std::vector<const TileRow*>& rows, bool diverging) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const TileRow* row : rows)
+    for (const Tile& t : row->tiles)
+      for (double v : t.values) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (diverging) {
+    const double m = std::max(std::abs(lo), std::abs(hi));
+    return m > 0 ? std::pair{-m, m} : std::pair{-1.0, 1.0};
+  }
+  return hi > lo ? std::pair{lo, hi} : std::pair{lo, lo + 1};
+}
+
+}  // namespace
+
+void render_grid_png(const TileGrid& g, const std::string& path) {
+  check_grid(g);
+  std::size_t columns = 0;
+  for (const TileRow& row : g.rows) columns = std::max(columns, row.tiles.size());
+  const bool column_labels = g.column_label_row < g.rows.size() &&
+                             std::any_of(g.column_labels.begin(), g.column_labels.end(),
+                                         [](const std::string& l) { return !l.empty(); });
+  const double tile = g.tile_px, title_px = g.title.empty() ? 8 : kTitleBandPx;
+  // The top edge of each row, in pixels from the top of the picture.
+  // Rows with colour bars of their own need room between the bars for their end labels.
+  const double row_gap = g.shared_range ? kGridRowGapPx : kGridRowGapPerBarPx;
+  std::vector<double> row_top_px(g.rows.size());
+  double y = title_px;
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {
+    if (column_labels && r == g.column_label_row) y += kGridColumnLabelPx;
+    row_top_px[r] = y;
+    y += tile + row_gap;
+  }
+  const double grid_right = g.label_px + double(columns) * (tile + kGridGapPx) - kGridGapPx;
+  const double bar_left = grid_right + kGridBarGapPx;
+  const double label_extra = g.colorbar_label.empty() ? 0 : 22;
+  const int width =
+      std::max(320, int(std::ceil(bar_left + kGridBarPx + kGridRightPx + label_extra)));
+  const int height = int(std::ceil(y - row_gap + kGridBottomPx));
+  if (width > 16384 || height > 16384)
+    throw UsageError("render_grid_png: the grid would be " + std::to_string(width) + " × " +
+                     std::to_string(height) + " pixels (at most 16384 each way)");
+  const double W = width, H = height;
+
+  // Colour ranges: one for the grid, or one per row.
+  std::vector<std::pair<double, double>> ranges;
+  if (g.shared_range) {
+    std::vector<const TileRow*> all;
+    for (const TileRow& row : g.rows) all.push_back(&row);
+    const bool diverging = std::any_of(g.rows.begin(), g.rows.end(),
+                                       [](const TileRow& r) { return r.colormap == "coolwarm"; });
+    ranges.assign(g.rows.size(), colour_range(all, diverging));
+  } else {
+    for (const TileRow& row : g.rows)
+      ranges.push_back(colour_range({&row}, row.colormap == "coolwarm"));
+  }
+
+  const std::string gnuplot = required_gnuplot_for("render_grid_png");
+  const TempDir dir;
+  const std::string output = dir.path() + "/figure.png";
+  std::string script = "set terminal pngcairo size " + std::to_string(width) + "," +
+                       std::to_string(height) +
+                       " font 'DejaVu Sans,11' noenhanced background rgb 'white'\n";
+  script += "set encoding utf8\nset output " + gp_string(output) + "\n";
+  script += "set multiplot" +
+            (g.title.empty() ? "" : " title " + gp_string(g.title) + " font ':Bold,14'") + "\n";
+  for (std::size_t r = 0; r < g.rows.size(); ++r) {
+    const TileRow& row = g.rows[r];
+    const double row_top = H - row_top_px[r];  // pixels up from the bottom
+    for (std::size_t c = 0; c < row.tiles.size(); ++c) {
+      const Tile& t = row.tiles[c];
+      // The image inside its square cell, keeping its aspect ratio.
+      const double aspect = double(t.cols) / double(t.rows);
+      const double w = aspect >= 1 ? tile : tile * aspect, h = aspect >= 1 ? tile / aspect : tile;
+      const double cx = g.label_px + double(c) * (tile + kGridGapPx) + tile / 2,
+                   cy = row_top - tile / 2;
+      const Box box{(cx - w / 2) / W, (cx + w / 2) / W, (cy - h / 2) / H, (cy + h / 2) / H};
+      std::vector<float> values(t.values.size());
+      for (std::size_t i = 0; i < t.rows; ++i)  // row 0 on top: gnuplot draws y upwards
+        for (std::size_t k = 0; k < t.cols; ++k)
+          values[(t.rows - 1 - i) * t.cols + k] = float(t.values[i * t.cols + k]);
+      const std::string file =
+          dir.path() + "/tile" + std::to_string(r) + "_" + std::to_string(c) + ".f32";
+      write_binary(file, values);
+
+      std::string s = "reset\nunset border\nunset xtics\nunset ytics\nunset key\n" + margins(box);
+      s += "set xrange [-0.5:" + num(double(t.cols) - 0.5) +
+           "]\nset yrange [-0.5:" + num(double(t.rows) - 0.5) + "]\n";
+      s += palette_command(row.colormap);
+      const auto [lo, hi] = ranges[r];
+      s += "set cbrange [" + num(lo) + ":" + num(hi) + "]\n";
+      const bool last = c + 1 == row.tiles.size();
+      const bool bar = g.shared_range ? (r == 0 && last) : last;
+      if (bar) {
+        const double bar_top = row_top,
+                     bar_bottom = g.shared_range ? H - row_top_px.back() - tile : row_top - tile;
+        s += "set colorbox user origin screen " + num(bar_left / W) + ", screen " +
+             num(bar_bottom / H) + " size screen " + num(kGridBarPx / W) + ", screen " +
+             num((bar_top - bar_bottom) / H) + " border\n";
+        // Tall bars: round tics about 40 pixels apart. Short ones: the ends of the range (two
+        // significant digits) and 0 when it lies inside.
+        std::string tics;
+        const auto add = [&](double v, const std::string& text) {
+          tics += (tics.empty() ? "" : ", ") + gp_string(text) + " " + num(v);
+        };
+        if (bar_top - bar_bottom >= 160) {
+          for (double v : linear_tics(lo, hi, int((bar_top - bar_bottom) / 40)))
+            add(v, label_of(v));
+        } else {
+          char text[32];
+          // A minimum that is 0 but for rounding (a modulus) reads as 0.
+          std::snprintf(text, sizeof text, "%.2g", std::abs(lo) < 1e-6 * std::abs(hi) ? 0.0 : lo);
+          add(lo, text);
+          if (lo < 0 && hi > 0) add(0, "0");
+          std::snprintf(text, sizeof text, "%.2g", hi);
+          add(hi, text);
+        }
+        s += "set cbtics out nomirror scale 0.6 font ',9' (" + tics + ")\n";
+      } else {
+        s += "unset colorbox\n";
+      }
+      if (c == 0 && !row.label.empty() && g.label_px > 0)
+        s += "set label 1 " + gp_string(row.label) + " at screen " + num((g.label_px - 10) / W) +
+             ", screen " + num(cy / H) + " right front\n";
+      if (column_labels && r == g.column_label_row && c < g.column_labels.size() &&
+          !g.column_labels[c].empty())
+        s += "set label 2 " + gp_string(g.column_labels[c]) + " at screen " + num(cx / W) +
+             ", screen " + num((row_top + 9) / H) + " center front\n";
+      if (r == 0 && c == 0 && !g.colorbar_label.empty())  // along the right edge
+        s += "set label 3 " + gp_string(g.colorbar_label) + " at screen " + num((W - 14) / W) +
+             ", screen " + num((H - row_top_px.front() + H - row_top_px.back() - tile) / 2 / H) +
+             " center rotate by 90 front\n";
+      s += "plot " + gp_string(file) + " binary array=(" + std::to_string(t.cols) + "," +
+           std::to_string(t.rows) + ") format='%float32' with image notitle\n";
+      script += s;
+    }
+  }
+  script += "unset multiplot\nset output\n";
+  render_script(gnuplot, script, dir.path(), output, path, "render_grid_png");
 }
 
 }  // namespace wst::plot

@@ -11,6 +11,7 @@
 // frequency 5/(2π) per unit scale and no zero-mean correction; its 'mexh' is the Ricker wavelet,
 // whose peak frequency is √2/(2π)·(1/s), not the 0.25/s that pywt.central_frequency reports.
 #include "wst/cwt.hpp"
+#include "wst/memory_budget.hpp"  // issue 8: memory limit
 
 #include <algorithm>
 #include <atomic>
@@ -123,8 +124,10 @@ void sample_wavelet(Wavelet w, std::size_t L, double eps, Emit emit) {
   const double n = static_cast<double>(L), c = w.kind == WaveletKind::mexican_hat ? 0.0 : w.xi;
   const auto Ls = static_cast<std::int64_t>(L);
   const auto p0 = static_cast<std::int64_t>(std::ceil((c - 0.5) * n));  // grid points j/L, j ∈ [p0, p0 + L)
-  const std::int64_t j0 = std::max(p0, static_cast<std::int64_t>(std::ceil(lo * n)));
-  const std::int64_t j1 = std::min(p0 + Ls - 1, static_cast<std::int64_t>(std::floor(hi * n)));
+  // The band clipped to the period before the casts (a huge σ gives a band far wider than it).
+  const double lo_p = std::max(lo, c - 0.5), hi_p = std::min(hi, c + 0.5);
+  const std::int64_t j0 = std::max(p0, static_cast<std::int64_t>(std::ceil(lo_p * n)));
+  const std::int64_t j1 = std::min(p0 + Ls - 1, static_cast<std::int64_t>(std::floor(hi_p * n)));
   auto bin = [&](std::int64_t j) { return static_cast<std::size_t>(((j % Ls) + Ls) % Ls); };
   // Split at the multiple of L in (j0, j1], if any.
   const std::int64_t cut = j0 + (Ls - static_cast<std::int64_t>(bin(j0)));
@@ -580,6 +583,9 @@ Array<std::complex<T>> BasicCwt<T>::operator()(const Array<T>& x) const {
   const std::size_t batch = shape_size(shape);
   shape.push_back(scales());
   shape.push_back(impl_->N);
+  check_memory(checked_bytes({batch, scales(), impl_->N}, sizeof(std::complex<T>)),  // issue 8
+               "CWT of " + std::to_string(batch) + " signals of length " +
+                   std::to_string(impl_->N) + " at " + std::to_string(scales()) + " scales");
   Array<std::complex<T>> out(shape);
   impl_->full_rate(x.data.data(), batch, out.data.data());
   return out;
@@ -603,6 +609,9 @@ DecimatedCwt<T> BasicCwt<T>::decimated(const Array<T>& x) const {
     d.offset.push_back(d.block);
     d.block += d.length.back();
   }
+  check_memory(checked_bytes({batch, d.block}, sizeof(std::complex<T>)),  // issue 8
+               "decimated CWT of " + std::to_string(batch) + " signals of length " +
+                   std::to_string(p.N));
   d.data.resize(batch * d.block);
   p.plan_decimated();
   typename Impl::InputProgress progress(p.exec, batch, S);

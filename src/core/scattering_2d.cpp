@@ -1,5 +1,6 @@
 // 2D scattering cascade, spec §2.8–§2.9 (Bruna & Mallat 2013, §2–3).
 #include "wst/scattering_2d.hpp"
+#include "wst/memory_budget.hpp"  // issue 8: memory limit
 
 #include <algorithm>
 
@@ -311,6 +312,9 @@ Array<T> BasicScattering2D<T>::operator()(const Array<T>& x) const {
   Shape s(x.shape.begin(), x.shape.end() - 2);
   const std::size_t batch = shape_size(s);
   s.insert(s.end(), {channels(), output_rows(), output_cols()});
+  check_memory(checked_bytes({batch, channels(), output_rows(), output_cols()}, sizeof(T)),
+               "2-D scattering of " + std::to_string(batch) + " images of " +  // issue 8
+                   std::to_string(b.M) + " x " + std::to_string(b.N));
   Array<T> out(s);
   impl_->run(x.data.data(), batch, out.data.data());
   return out;

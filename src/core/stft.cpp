@@ -1,4 +1,5 @@
 #include "wst/stft.hpp"
+#include "wst/memory_budget.hpp"  // issue 8: memory limit
 
 #include <algorithm>
 #include <atomic>
@@ -340,6 +341,9 @@ struct BasicStft<T>::Impl {
     Shape shape(x.shape.begin(), x.shape.end() - 1);
     shape.push_back(bins);
     shape.push_back(M);
+    check_memory(checked_bytes({x.size() / N, bins, M}, sizeof(C)),  // issue 8
+                 "STFT of " + std::to_string(x.size() / N) + " signals of length " +
+                     std::to_string(N));
     Array<C> out(shape);
     forward(x.data.data(), x.size() / N, out.data.data(), plan, bins);
     return out;

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"  // issue 8: memory limit
 
 namespace wst {
 
@@ -227,6 +228,7 @@ NpyArray read_data(std::FILE* f, Shape shape, const std::string& path) {
       format_error(path, "shape " + shape_string(shape) + " is too large");
   const std::string what = "data for shape " + shape_string(shape);
   check_available(f, bytes, path, what);
+  check_memory(bytes, path + ": " + what);  // issue 8: fail fast, not by the OOM killer
   Array<T> a(std::move(shape));
   read_exactly(f, a.data.data(), bytes, path, what);
   return a;

@@ -92,6 +92,7 @@ class Net : public torch::nn::Module {
   virtual torch::Tensor hidden(const torch::Tensor& x) = 0;
   torch::Tensor forward(const torch::Tensor& x) { return out_->forward(hidden(x)); }
   virtual std::int64_t hidden_width() const = 0;
+  virtual const torch::nn::Conv2d& first_conv() const = 0;
 
  protected:
   torch::nn::Linear out_{nullptr};
@@ -121,6 +122,7 @@ class LeNet5 final : public Net {
     return rho(fc2_->forward(h), act_).flatten(1);                   // 84
   }
   std::int64_t hidden_width() const override { return 84; }
+  const torch::nn::Conv2d& first_conv() const override { return conv1_; }
 
  private:
   Activation act_;
@@ -143,6 +145,7 @@ class ScatteringHead final : public Net {
     return rho(fc1_->forward(h), act_).flatten(1);                     // 128
   }
   std::int64_t hidden_width() const override { return 128; }
+  const torch::nn::Conv2d& first_conv() const override { return conv_; }
 
  private:
   Activation act_;
@@ -385,6 +388,22 @@ std::size_t CnnClassifier::parameters() const {
   return count;
 }
 
+// A copy of conv.weight (out × in × kh × kw, contiguous float32), taken under the torch mutex so
+// that it never overlaps a fit of another object (nor the SGD steps of this one).
+ConvFilters CnnClassifier::first_layer_filters() const {
+  const Impl& m = live(impl_);
+  std::lock_guard lock(torch_mutex());
+  const torch::Tensor w =
+      m.net->first_conv()->weight.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  ConvFilters f;
+  f.out = static_cast<std::size_t>(w.size(0));
+  f.in = static_cast<std::size_t>(w.size(1));
+  f.rows = static_cast<std::size_t>(w.size(2));
+  f.cols = static_cast<std::size_t>(w.size(3));
+  const float* p = w.data_ptr<float>();
+  f.weights.assign(p, p + w.numel());
+  return f;
+}
 
 }  // namespace wst::learn
 
@@ -411,6 +430,7 @@ wst_cnn_module_api() {
       [](const void* p, const FeatureMatrix& X) { return self(p).penultimate(X); },
       [](const void* p) -> const std::vector<double>& { return self(p).loss_history(); },
       [](const void* p) { return self(p).parameters(); },
+      [](const void* p) { return self(p).first_layer_filters(); },
   };
   return &api;
 }

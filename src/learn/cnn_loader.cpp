@@ -123,5 +123,9 @@ std::size_t CnnClassifier::parameters() const {
   const auto& m = live(impl_);
   return m.api->parameters(m.object);
 }
+ConvFilters CnnClassifier::first_layer_filters() const {
+  const auto& m = live(impl_);
+  return m.api->first_layer_filters(m.object);
+}
 
 }  // namespace wst::learn

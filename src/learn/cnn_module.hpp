@@ -21,9 +21,11 @@ struct CnnModuleApi {
   FeatureMatrix (*penultimate)(const void*, const FeatureMatrix&);
   const std::vector<double>& (*loss_history)(const void*);
   std::size_t (*parameters)(const void*);
+  ConvFilters (*first_layer_filters)(const void*);  // since version 2
 };
 
-inline constexpr int kCnnModuleVersion = 1;
+// Bumped whenever the table or the types crossing it change; the loader refuses any other.
+inline constexpr int kCnnModuleVersion = 2;
 
 }  // namespace wst::learn::detail
 

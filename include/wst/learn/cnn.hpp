@@ -17,6 +17,15 @@ bool cnn_available();
 
 enum class Activation { relu, sigmoid };
 
+// The weights W_1 of a network's first convolution (x_1 = ρ(W_1 x_0), seed §1.5), without the
+// biases: out filters of in channels × rows × cols taps each, stored out × in × rows × cols in
+// C order, i.e. weights[((o·in + c)·rows + r)·cols + k] is tap (r, k) of filter o on channel c.
+// The taps multiply the input as a cross-correlation (torch's Conv2d), not a flipped convolution.
+struct ConvFilters {
+  std::size_t out = 0, in = 0, rows = 0, cols = 0;
+  std::vector<float> weights;  // out × in × rows × cols, C order
+};
+
 struct CnnOptions {
   Activation activation = Activation::relu;
   int epochs = 20;          // passes over the training set …
@@ -58,6 +67,11 @@ class CnnClassifier {
   // Mean training loss (cross-entropy) of each epoch of the last fit.
   const std::vector<double>& loss_history() const;
   std::size_t parameters() const;  // trainable parameters
+  // The first convolution layer's weights (LeNet-5: 6 filters of 1 × 5 × 5; the scattering head:
+  // 64 of channels × 3 × 3), as trained (after fit) or as initialised from the seed (before). After
+  // a fit that threw (divergence), the weights where training stopped. LeNet-5's filters act on
+  // the standardised pixels (x − 0.1307) / 0.3081.
+  ConvFilters first_layer_filters() const;
 
  private:
   struct Impl;

@@ -1,0 +1,11 @@
+// libFuzzer harness for audio files: wst::read_audio (libsndfile).
+// Built by fuzz/CMakeLists.txt with -fsanitize=fuzzer,address,undefined; see fuzz/targets.hpp.
+#include <cstddef>
+#include <cstdint>
+
+#include "targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  (void)wst::fuzz::wav_target(data, size);
+  return 0;
+}
