@@ -12,7 +12,9 @@
 #include "test_support.hpp"
 #include "wst/error.hpp"
 #include "wst/fft.hpp"
+#include "wst/cwt.hpp"
 #include "wst/filters_1d.hpp"
+#include "wst/filters_2d.hpp"
 
 namespace wst {
 namespace {
@@ -283,6 +285,30 @@ TEST(FilterBank1DErrors, BadParametersThrowUsageErrorNamingTheArgument) {
   // Boundary: 2^J = N and T = N are allowed.
   EXPECT_NO_THROW(morlet_filter_bank_1d(5, 32, 1, 1, 0));
   EXPECT_NO_THROW(morlet_filter_bank_1d(3, 32, 1, 1, 32));
+}
+
+// Fuzzing found (F1, docs/RELIABILITY.md): huge sizes passed validation and then threw
+// std::length_error or aborted on out-of-memory. Now: a UsageError naming the limit, for the
+// 1D and 2D banks and the CWT, before anything is allocated.
+TEST(FilterBankSizes, HugeSizesAreRefusedUpFront) {
+  const auto message = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "no UsageError";
+  };
+  for (std::size_t N : {(std::size_t{1} << 28) + 1, std::size_t{1} << 40, std::size_t{1} << 63})
+    EXPECT_NE(message([&] { morlet_filter_bank_1d(5, N, 1, 1, 0); }).find("at most 2^28"),
+              std::string::npos) << N;
+  const std::size_t side = std::size_t{1} << 32;
+  EXPECT_NE(message([&] { morlet_filter_bank_2d(2, 8, side, side); }).find("at most 2^15"),
+            std::string::npos);
+  CwtParams p;
+  p.frequencies = {0.25};
+  EXPECT_NE(message([&] { Cwt(std::size_t{1} << 40, p); }).find("at most 2^30"),
+            std::string::npos);
 }
 
 }  // namespace

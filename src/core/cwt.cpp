@@ -295,6 +295,9 @@ struct BasicCwt<T>::Impl {
 
   Impl(std::size_t N_, CwtParams p, ExecOptions e) : N(N_), params(std::move(p)), exec(std::move(e)) {
     if (N == 0) throw UsageError("N=0 is out of range: the signal length must be ≥ 1");
+    if (N > (std::size_t{1} << 30))  // the padded FFT length (≤ 2N) must stay an FFTW int length
+      throw UsageError("N=" + std::to_string(N) +
+                       " is out of range: the signal length must be at most 2^30 = 1073741824");
     if (params.frequencies.empty())
       throw UsageError("frequencies is empty: give at least one centre frequency in (0, 0.5]");
     for (std::size_t k = 0; k < params.frequencies.size(); ++k) {

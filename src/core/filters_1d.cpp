@@ -6,6 +6,7 @@
 #include <string>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/fft.hpp"
 
 namespace wst {
@@ -173,6 +174,10 @@ FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std:
     throw UsageError("J=" + std::to_string(J) + " is out of range: J must be in [1, 30]");
   if (N_in < 2)
     throw UsageError("signal length N=" + std::to_string(N_in) + " is too short: N must be at least 2");
+  // The padded length (≤ 4N) must stay an FFTW int length; beyond that no bank fits in memory.
+  if (N_in > (std::size_t{1} << 28))
+    throw UsageError("signal length N=" + std::to_string(N_in) +
+                     " is too long: N must be at most 2^28 = 268435456 samples");
   if ((std::size_t{1} << J) > N_in)
     throw UsageError("J=" + std::to_string(J) + ": 2^J=" + std::to_string(std::size_t{1} << J) +
                      " exceeds the signal length N=" + std::to_string(N_in) +
@@ -194,6 +199,10 @@ FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std:
   b.log2_T = static_cast<int>(floor_log2(T));
   std::tie(b.N, b.pad_left) = padding_1d(N_in, T);
   b.pad_right = b.N - N_in - b.pad_left;
+  const std::size_t filters = 1 + morlet_centers_1d(J, Q1).size() + morlet_centers_1d(J, Q2).size();
+  check_memory(checked_bytes({filters, b.N}, sizeof(double)),
+               "the 1-D filter bank (" + std::to_string(filters) + " filters of " +
+                   std::to_string(b.N) + " samples)");
   b.phi_sigma = kSigma0 / static_cast<double>(T);
   b.phi = gauss_1d(b.N, b.phi_sigma);
   for (auto [bank, Q] : {std::pair{&b.psi1, Q1}, std::pair{&b.psi2, Q2}})

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/fft.hpp"
 
 namespace wst {
@@ -126,6 +127,10 @@ std::vector<std::complex<double>> morlet_2d(std::size_t Mp, std::size_t Np, doub
 FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N) {
   if (J < 1 || J > 30)
     throw UsageError("J=" + std::to_string(J) + " is out of range: J must be in [1, 30]");
+  // The padded sides (≤ 2·side + 2^(J+1)) must stay FFTW int lengths, their product too.
+  if (std::max(M, N) > (std::size_t{1} << 15))
+    throw UsageError("image " + std::to_string(M) + "x" + std::to_string(N) +
+                     " is too large: each side must be at most 2^15 = 32768 pixels");
   if ((std::size_t{1} << J) > std::min(M, N))
     throw UsageError("J=" + std::to_string(J) + ": 2^J=" + std::to_string(std::size_t{1} << J) +
                      " exceeds the smaller image side " + std::to_string(std::min(M, N)) +
@@ -144,6 +149,10 @@ FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N) {
   b.Np = (N / s + 2) * s;
   b.pad_top = (b.Mp - M) / 2;
   b.pad_left = (b.Np - N) / 2;
+  const std::size_t filters = 1 + std::size_t(J) * std::size_t(L);
+  check_memory(checked_bytes({filters, b.Mp, b.Np}, sizeof(double)),
+               "the 2-D filter bank (" + std::to_string(filters) + " filters of " +
+                   std::to_string(b.Mp) + "x" + std::to_string(b.Np) + ")");
 
   RealPartOfDft fourier(b.Mp, b.Np);
   b.phi = fourier(gabor_2d(b.Mp, b.Np, kSigma * std::pow(2.0, J - 1), 0.0, 0.0, 1.0));
