@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "wst/error.hpp"
+#include "wst/npy.hpp"
 
 namespace wst::cli {
 
@@ -84,6 +86,29 @@ void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning) {
       ->check(CLI::IsMember({"measure", "estimate"}))
       ->type_name("MODE")
       ->default_str(planning == Planning::measure ? "measure" : "estimate");
+}
+
+
+void write_experiment(const std::string& folder, const std::string& name, const std::string& json,
+                      const std::string& markdown, const plot::Figure& figure) {
+  std::filesystem::create_directories(folder);
+  const std::string base = (std::filesystem::path(folder) / name).string();
+  const std::string jp = base + ".json", pp = base + ".png", mp = base + ".md";
+  std::vector<std::string> written;
+  try {
+    write_file_atomic(jp, json);
+    written.push_back(jp);
+    write_file_atomic(mp, markdown);
+    written.push_back(mp);
+    plot::render_png(figure, pp);
+  } catch (...) {
+    for (const auto& p : written) {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+    throw;
+  }
+  std::printf("%s\n%s\n%s\n", jp.c_str(), pp.c_str(), mp.c_str());
 }
 
 }  // namespace wst::cli

@@ -9,6 +9,7 @@
 
 #include "wst/array.hpp"
 #include "wst/options.hpp"
+#include "plot.hpp"
 
 namespace wst::cli {
 
@@ -42,6 +43,11 @@ void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Plan
 
 // Accepts an integer >= min (CLI11's own range checks print bounds like 1.797e308).
 CLI::Validator at_least(long long min);
+
+// Writes FOLDER/NAME.json, NAME.md and NAME.png (the figure), each atomically, removing those
+// already written if a later one fails; then prints the three paths on stdout.
+void write_experiment(const std::string& folder, const std::string& name, const std::string& json,
+                      const std::string& markdown, const plot::Figure& figure);
 
 // A real number as %g prints it ("0.7", "5000", "1e-05"), for messages.
 std::string num(double v);

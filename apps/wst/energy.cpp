@@ -370,24 +370,7 @@ void run_energy(const EnergyConfig& c0) {
      << fmt(max_ratio) << " (digits " << fmt(kmax[0]) << ", noise " << fmt(kmax[1])
      << ", perturbed " << fmt(kmax[2]) << "); bound B^1.5 = " << fmt(bound, 8) << ".\n";
 
-  fs::create_directories(folder);
-  const std::string jp = (folder / "energy.json").string(), pp = (folder / "energy.png").string(),
-                    mp = (folder / "energy.md").string();
-  std::vector<std::string> written;
-  try {
-    write_file_atomic(jp, j.dump(2) + "\n");
-    written.push_back(jp);
-    write_file_atomic(mp, md.str());
-    written.push_back(mp);
-    plot::render_png(fig, pp);
-  } catch (...) {
-    for (const auto& p : written) {
-      std::error_code ec;
-      fs::remove(p, ec);
-    }
-    throw;
-  }
-  std::printf("%s\n%s\n%s\n", jp.c_str(), pp.c_str(), mp.c_str());
+  write_experiment(folder.string(), "energy", j.dump(2) + "\n", md.str(), fig);
 }
 
 }  // namespace

@@ -213,25 +213,7 @@ void run_invariance(const InvarianceConfig& c0) {
         "c / 2^J the curves of different J nearly collapse (Mallat 2012, Thm 2.10: the change "
         "is O(|c| / 2^J)).\n";
 
-  fs::create_directories(folder);
-  const std::string jp = (folder / "invariance.json").string(),
-                    pp = (folder / "invariance.png").string(),
-                    mp = (folder / "invariance.md").string();
-  std::vector<std::string> written;
-  try {
-    write_file_atomic(jp, j.dump(2) + "\n");
-    written.push_back(jp);
-    write_file_atomic(mp, md.str());
-    written.push_back(mp);
-    plot::render_png(fig, pp);
-  } catch (...) {
-    for (const auto& p : written) {
-      std::error_code ec;
-      fs::remove(p, ec);
-    }
-    throw;
-  }
-  std::printf("%s\n%s\n%s\n", jp.c_str(), pp.c_str(), mp.c_str());
+  write_experiment(folder.string(), "invariance", j.dump(2) + "\n", md.str(), fig);
 }
 
 }  // namespace
