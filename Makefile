@@ -38,7 +38,7 @@ ASAN_BUILD ?= build-asan
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SANITIZE_JOBS ?= 2
 test-sanitize: deps data
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1" \
 	  -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)" \
 	  -DCMAKE_SHARED_LINKER_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_MODULE_LINKER_FLAGS="$(SANITIZE_FLAGS)" \
 	  -DWST_PYTHON=OFF -DWST_WITH_TORCH=OFF -DWST_BUILD_BENCH=OFF
@@ -50,6 +50,7 @@ test-sanitize: deps data
 
 # Fuzzing of the input parsers (fuzz/run.sh; see docs/RELIABILITY.md).
 fuzz:
+	@bash scripts/install-deps.sh --fuzz
 	bash fuzz/run.sh
 
 bench: build

@@ -13,7 +13,7 @@ seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-"npy wav png idx mnist_json params"}
 cxx=${FUZZ_CXX:-clang++-14}
 
-command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }
+command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found (make fuzz installs it: bash scripts/install-deps.sh --fuzz)" >&2; exit 1; }
 cmake -S "$root/fuzz" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" >/dev/null
 cmake --build "$build" -j"${FUZZ_JOBS:-2}"
 

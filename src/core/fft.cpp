@@ -8,6 +8,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "wst/temporary.hpp"  // the wisdom files are removed if the process is interrupted
+
 namespace wst {
 namespace {
 
@@ -149,7 +151,12 @@ bool save_wisdom(const std::string& folder) {
   std::lock_guard<std::mutex> lock(planner_lock());
   auto save = [&](const std::string& name, auto export_fn) {
     const std::string path = folder + "/" + name, tmp = path + ".tmp." + std::to_string(::getpid());
-    if (!export_fn(tmp.c_str())) return std::remove(tmp.c_str()), false;
+    bool exported = false;
+    const RemoveOnInterrupt guard = RemoveOnInterrupt::created_by([&] {
+      exported = export_fn(tmp.c_str()) != 0;
+      return tmp;
+    });
+    if (!exported) return std::remove(tmp.c_str()), false;
     return std::rename(tmp.c_str(), path.c_str()) == 0;
   };
   const bool f = save("wisdom-f32", fftwf_export_wisdom_to_filename);

@@ -22,6 +22,7 @@
 
 #include "wst/error.hpp"
 #include "wst/memory_budget.hpp"  // issue 8: memory limit
+#include "wst/temporary.hpp"      // issue 8: temporaries removed on an interrupt
 
 namespace wst {
 
@@ -241,22 +242,25 @@ NpyArray read_data(std::FILE* f, Shape shape, const std::string& path) {
 }
 
 // A file "<target>.tmp.<pid>.<n>" created exclusively beside `target` (permissions follow the
-// umask, as for a plain create). Removed on destruction unless commit() renamed it to `target`.
+// umask, as for a plain create). Removed on destruction unless commit() renamed it to `target`,
+// and by the clean-up of an interrupted process (temporary.hpp).
 class TempFile {
  public:
   explicit TempFile(const std::string& target) : target_(target) {
     static std::atomic<unsigned> counter{0};
-    for (int attempt = 0; attempt < 100; ++attempt) {
+    int err = 0;
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
       const std::string name =
           target + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-      fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd_ >= 0) {
-        path_ = name;
-        return;
-      }
-      if (errno != EEXIST) break;
+      guard_ = RemoveOnInterrupt::created_by([&] {
+        fd_ = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        err = errno;
+        return fd_ >= 0 ? name : std::string();
+      });
+      if (fd_ >= 0) path_ = name;
+      else if (err != EEXIST) break;
     }
-    write_error(target, errno);
+    if (fd_ < 0) write_error(target, err);
   }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
@@ -280,11 +284,13 @@ class TempFile {
     if (::close(std::exchange(fd_, -1)) != 0) write_error(target_, errno);
     if (::rename(path_.c_str(), target_.c_str()) != 0) write_error(target_, errno);
     path_.clear();
+    guard_.reset();
   }
 
  private:
   std::string target_, path_;
   int fd_ = -1;
+  RemoveOnInterrupt guard_;
 };
 
 template <class T>
