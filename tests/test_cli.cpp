@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "test_support.hpp"
+#include "wst/audio.hpp"
+#include "wst/image.hpp"
 #include "wst/npy.hpp"
 #include "wst/scattering_1d.hpp"
 #include "wst/scattering_2d.hpp"
@@ -126,6 +128,38 @@ TEST_F(Cli, Scatter2dFloat64MatchesLibrary) {
   const auto expected = s(wst::read_npy_as<double>(input("images_f64")));
   EXPECT_LT(wst::test::rel_error(got.data, expected.data), 1e-12);
   EXPECT_EQ(list_dir(dir), std::vector<std::string>{"out.npy"});  // no meta, no temporaries
+}
+
+// Pictures and sounds go in directly: a PNG is scattered as its float64 luminance, an audio file
+// as its float64 samples, exactly as the library scatters what read_png_gray/read_audio return.
+TEST_F(Cli, ScatterReadsPngAndWav) {
+  const std::string in = wst::test::temp_dir(), png = in + "/digit.png", wav = in + "/tone.wav";
+  std::vector<std::uint8_t> rgb(32 * 32 * 3);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = std::uint8_t((i * i + 7 * i) % 251);
+  wst::write_png_rgb(png, 32, 32, rgb);
+  Result r = run_cli("scatter2d --J 2 --L 8 --plan estimate " + png + " " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const wst::NpyArray y2 = wst::read_npy(out);
+  ASSERT_TRUE(std::holds_alternative<wst::Array<double>>(y2)) << wst::npy_dtype_name(y2);
+  const auto& got2 = std::get<wst::Array<double>>(y2);
+  EXPECT_EQ(got2.shape, (wst::Shape{81, 8, 8}));
+  const wst::Scattering2D s2(2, 32, 32, 8, 2, {1, wst::Planning::estimate});
+  EXPECT_LT(wst::test::rel_error(got2.data, s2(wst::read_png_gray(png)).data), 1e-12);
+
+  std::vector<double> tone(1024);
+  for (std::size_t n = 0; n < tone.size(); ++n)
+    tone[n] = 0.5 * std::sin(0.3 * double(n)) + 0.25 * std::cos(0.011 * double(n * n % 1013));
+  wst::write_wav(wav, tone, 8000);
+  const std::string out1 = dir + "/out1.npy";
+  r = run_cli("scatter1d --J 6 --Q 8 --plan estimate " + wav + " " + out1);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto got1 = wst::read_npy_as<double>(out1);
+  EXPECT_EQ(got1.shape, (wst::Shape{126, 16}));
+  const wst::Audio audio = wst::read_audio(wav);
+  const wst::Scattering1D s1(6, 1024, {8, 1}, 0, 2, {1, wst::Planning::estimate});
+  EXPECT_LT(wst::test::rel_error(got1.data, s1(wst::Array<double>({1024}, audio.samples)).data),
+            1e-12);
+  EXPECT_EQ(list_dir(dir), (std::vector<std::string>{"out.npy", "out1.npy"}));
 }
 
 TEST_F(Cli, Scatter2dMaxOrder1) {

@@ -295,6 +295,16 @@ TEST_F(Npy, UnsupportedDtypes) {
   expect_input_error(file("s.npy"), {"structured", "not supported"});
   expect_input_error(wst::test::kymatio_ref("test_data_2d/pre_pad.npy"),
                      {"bool ('|b1')", "not supported"});
+  // Fuzzing finding F3: an absurd item size is named as written; 8 · 524640822 bits used to
+  // overflow an int (undefined behaviour) and print a negative "float" size.
+  write_raw(file("f.npy"), npy_bytes(1,
+                                     "{'descr': '<f524640822', 'fortran_order': False, "
+                                     "'shape': (1,), }",
+                                     "1234"));
+  expect_input_error(file("f.npy"), {"dtype '<f524640822' is not supported"});
+  write_raw(file("g.npy"),
+            npy_bytes(1, "{'descr': '<f0', 'fortran_order': False, 'shape': (1,), }", "1234"));
+  expect_input_error(file("g.npy"), {"dtype '<f0' is not supported"});
 }
 
 TEST_F(Npy, FortranOrder) {

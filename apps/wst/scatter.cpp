@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "commands.hpp"
+#include "signal_io.hpp"
 #include "wst/error.hpp"
 #include "wst/npy.hpp"
 #include "wst/scattering_1d.hpp"
@@ -36,11 +37,12 @@ struct Files {
 
 using FloatArray = std::variant<Array<float>, Array<double>>;
 
-// Reads IN and checks what every scatter command needs: a float dtype, rank ≥ min_rank, no
-// empty dimension. `form` names the expected shape, e.g. "(..., M, N)".
+// Reads IN (.npy; a PNG as float64 luminance in [0, 1]; an audio file as one float64 signal) and
+// checks what every scatter command needs: a float dtype, rank ≥ min_rank, no empty dimension.
+// `form` names the expected shape, e.g. "(..., M, N)".
 FloatArray read_input(const std::string& path, std::string_view command, std::size_t min_rank,
                       std::string_view form) {
-  NpyArray raw = read_npy(path);
+  NpyArray raw = read_input_file(path).array;
   FloatArray x = std::visit(
       [&]<class T>(Array<T>& a) -> FloatArray {
         if constexpr (std::is_floating_point_v<T>) {
@@ -174,9 +176,11 @@ CLI::App* add_scatter_command(CLI::App& parent, const char* name, const std::str
                               const std::string& details, Files& files) {
   CLI::App* app = parent.add_subcommand(name, summary);
   app->footer(details);
-  app->add_option("IN", files.in, "Input .npy (float32 or float64)")
+  app->add_option("IN", files.in,
+                  "Input .npy (float32 or float64), or a PNG image (luminance in [0, 1]) or audio "
+                  "file (.wav, .flac, .aiff, .ogg), read as float64")
       ->required()
-      ->type_name("IN.npy");
+      ->type_name("IN");
   app->add_option("OUT", files.out, "Output .npy (same dtype as IN); written only on success")
       ->required()
       ->type_name("OUT.npy");

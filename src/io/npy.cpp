@@ -56,7 +56,9 @@ std::string describe_descr(const std::string& descr) {
   const std::size_t kind = kinds.find(body[0]);
   int bytes = 0;
   const auto [end, ec] = std::from_chars(body.data() + 1, body.data() + body.size(), bytes);
-  if (kind == std::string_view::npos || ec != std::errc{} || end != body.data() + body.size())
+  // An item size outside 1…64 bytes names no NumPy type (and 8 · bytes must not overflow).
+  if (kind == std::string_view::npos || ec != std::errc{} || end != body.data() + body.size() ||
+      bytes < 1 || bytes > 64)
     return quoted;
   return names[kind] + std::to_string(8 * bytes) + " (" + quoted + ")";
 }
