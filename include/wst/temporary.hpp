@@ -16,12 +16,11 @@
 
 namespace wst {
 
-// Registers `path` (a file, or a folder removed with its contents) for removal if the process is
-// interrupted; unregisters on destruction or reset(). It never removes anything itself.
+// The registration of a path (a file, or a folder removed with its contents) for removal if the
+// process is interrupted; unregisters on destruction or reset(). It never removes anything itself.
 class RemoveOnInterrupt {
  public:
   RemoveOnInterrupt() = default;
-  explicit RemoveOnInterrupt(const std::string& path);
   RemoveOnInterrupt(RemoveOnInterrupt&& other) noexcept;
   RemoveOnInterrupt& operator=(RemoveOnInterrupt&& other) noexcept;
   RemoveOnInterrupt(const RemoveOnInterrupt&) = delete;

@@ -259,8 +259,10 @@ class TempFile {
         err = errno;
         return fd_ >= 0 ? name : std::string();
       });
-      if (fd_ >= 0) path_ = name;
-      else if (err != EEXIST) break;
+      if (fd_ >= 0)
+        path_ = name;
+      else if (err != EEXIST)
+        break;
     }
     if (fd_ < 0) write_error(target, err);
   }

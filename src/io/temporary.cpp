@@ -3,11 +3,10 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdlib.h>
+#include <stdlib.h>  // mkdtemp, getenv
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -92,8 +91,6 @@ sigset_t interrupt_signals() {
 }
 
 }  // namespace
-
-RemoveOnInterrupt::RemoveOnInterrupt(const std::string& path) : id_(add({path, 0})) {}
 
 RemoveOnInterrupt::RemoveOnInterrupt(RemoveOnInterrupt&& other) noexcept
     : id_(std::exchange(other.id_, 0)) {}
