@@ -156,6 +156,28 @@ def params_seeds():
           + b"\x00")
     put("params", "ok_cwt.bin", cw)
     put("params", "bad_cwt_no_freq.bin", bytes([11, 0, 0]) + b"\x01" + typ(16384) + b"\x01" + typ(128) + typ(0) + b"\x00")
+    # Filter banks: 1-D J=3, N=64, Q=(1,1), T=0, then morlet_1d/gauss_1d(64, 0.25, 0.05).
+    fb1 = [typ(3), b"\x01", typ(64), typ(0), typ(0), typ(0), typ(32768), typ(6554), typ(64)]
+    put("params", "ok_filters_1d.bin", bytes([4]) + b"".join(fb1))
+    put("params", "bad_filters_1d_N_size_max.bin", bytes([4]) + b"".join(fb1[:2] + [special(2)] + fb1[3:]))
+    put("params", "bad_morlet_1d_n_2pow40.bin", bytes([4]) + b"".join(fb1[:-1] + [special(7)]))
+    # 2-D J=2, 16×16, L=4, then morlet_2d(32, 32, σ=0.8, θ≈0, ξ≈3π/4, slant 0.5).
+    fb2 = [typ(2), b"\x00", typ(16), typ(16), typ(3), typ(32), typ(32), typ(6554), typ(32768), typ(51472),
+           typ(32768)]
+    put("params", "ok_filters_2d.bin", bytes([4]) + b"".join(fb2))
+    put("params", "bad_morlet_2d_Mp_2pow40.bin", bytes([4]) + b"".join(fb2[:5] + [special(7)] + fb2[6:]))
+    # Heisenberg: gauss L=64, σ=8 on a 512 grid at offset 224; morlet xi=0.25, σ=0.02 on a
+    # power-of-two grid for 1000 samples.
+    hb = [b"\x00", typ(64), typ(5243), typ(512), typ(224), typ(32768), typ(13107), typ(320), b"\x01", b"\x00"]
+    put("params", "ok_heisenberg.bin", bytes([5]) + b"".join(hb))
+    put("params", "bad_heisenberg_sigma_1e-300.bin", bytes([5]) + b"".join(hb[:6] + [special(10), typ(65535)] + hb[8:]))
+    put("params", "bad_heisenberg_window_2pow40.bin", bytes([5]) + b"".join([hb[0], special(6), hb[2], special(7), typ(0)] + hb[5:]))
+    # Deformations: a random diffeomorphism on 16×16, max gradient 0.3, 4 modes; dilation and
+    # random fields with absurd sizes or modes.
+    de = [typ(16), typ(16), b"\x02", typ(19661), b"\x07\x00", typ(3), typ(2)]
+    put("params", "ok_deform.bin", bytes([6]) + b"".join(de))
+    put("params", "bad_dilation_M_size_max.bin", bytes([6]) + special(2) + typ(16) + b"\x00" + typ(30000) + typ(0))
+    put("params", "bad_diffeo_modes_1025.bin", bytes([6]) + b"".join(de[:5] + [special(2)] + de[6:]))
 
 
 if __name__ == "__main__":

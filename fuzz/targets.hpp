@@ -25,8 +25,13 @@
 
 #include "wst/audio.hpp"
 #include "wst/cwt.hpp"
+#include "wst/deform.hpp"
 #include "wst/error.hpp"
+#include "wst/filters_1d.hpp"
+#include "wst/filters_2d.hpp"
+#include "wst/heisenberg.hpp"
 #include "wst/image.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/mnist.hpp"
 #include "wst/npy.hpp"
 #include "wst/scattering_1d.hpp"
@@ -357,22 +362,95 @@ void cwt_case(ParamReader& r) {
   require(!with_nan, "Cwt: a NaN input was accepted");
 }
 
+// Sizes for the cases below: typical ones up to `hi`, then boundaries and absurd values.
+inline std::size_t any_size(ParamReader& r, std::size_t hi) {
+  return r.size(hi, {0, 1, kSizeMax, kSizeMax / 2 + 1, std::size_t(1) << 20, std::size_t(1) << 32,
+                     std::size_t(1) << 40, (std::size_t(1) << 40) + 1});
+}
+
+inline void filter_bank_case(ParamReader& r) {
+  const int J = r.integer(0, 8, {-1, 31, kIntMax, kIntMin});
+  if (r.flag()) {
+    const std::size_t N = any_size(r, 1024);
+    const int Q1 = r.integer(1, 8, {0, 129, kIntMax}), Q2 = r.integer(1, 2, {0, -1, kIntMin});
+    const FilterBank1D b = morlet_filter_bank_1d(J, N, Q1, Q2, any_size(r, 1024));
+    require(b.N >= N && b.phi.size() == b.N, "morlet_filter_bank_1d: inconsistent sizes");
+    const double xi = r.real(0.0, 0.5), sigma = r.real(0.0, 0.5);
+    const std::size_t n = any_size(r, 1024);
+    require(morlet_1d(n, xi, sigma).size() == n && gauss_1d(n, sigma).size() == n,
+            "morlet_1d/gauss_1d: wrong length");
+  } else {
+    const std::size_t M = any_size(r, 64), N = any_size(r, 64);
+    const FilterBank2D b = morlet_filter_bank_2d(J, r.integer(1, 8, {0, 65, kIntMax}), M, N);
+    require(b.phi.size() == b.Mp * b.Np, "morlet_filter_bank_2d: inconsistent sizes");
+    const std::size_t Mp = any_size(r, 64), Np = any_size(r, 64);
+    const double sigma = r.real(0.0, 8.0), theta = r.real(-4.0, 4.0), xi = r.real(0.0, 3.0);
+    const double slant = r.real(0.0, 1.0);
+    require(morlet_2d(Mp, Np, sigma, theta, xi, slant).size() == Mp * Np, "morlet_2d: wrong size");
+  }
+}
+
+// Windows, wavelets on a grid and their Heisenberg boxes, and checked_size (the helper the CLI
+// rounds grid sizes with).
+inline void heisenberg_case(ParamReader& r) {
+  WindowSpec w;
+  w.kind = WindowKind(r.byte() % 3);
+  w.length = any_size(r, 512);
+  w.sigma = r.real(0.0, 100.0);
+  const std::size_t grid = any_size(r, 2048), offset = any_size(r, 1024);
+  const HeisenbergBox box = heisenberg_box(window_on_grid(w, grid, offset));
+  require(std::isfinite(box.product()), "heisenberg_box: non-finite product of a window");
+  const double xi = r.real(0.0, 0.5), sigma = r.real(0.0, 0.1);
+  const double spread = r.real(0.0, 4096.0) / (sigma > 0 ? sigma : 1);  // one read per statement:
+  const bool pow2 = r.flag();                                             // argument order varies
+  const std::size_t n = checked_size(spread, 16, 1 << 16, "grid", pow2);
+  require(n >= 16 && n <= (1 << 16), "checked_size: out of its range");
+  const std::vector<double> f = wavelet_fourier(WaveletKind(r.byte() % 3), n, xi, sigma);
+  require(f.size() == n, "wavelet_fourier: wrong length");
+}
+
+inline void deform_case(ParamReader& r) {
+  const std::size_t M = any_size(r, 64), N = any_size(r, 64);
+  Displacement tau;
+  switch (r.byte() % 3) {
+    case 0: tau = dilation_field(M, N, r.real(0.0, 4.0)); break;
+    case 1: tau = rotation_field(M, N, r.real(-4.0, 4.0)); break;
+    default: {
+      const double g = r.real(0.0, 1.0);
+      const unsigned seed = r.u16();
+      tau = random_diffeomorphism(M, N, g, seed, r.integer(1, 8, {0, -1, 1025, kIntMax}));
+    }
+  }
+  require(tau.rows.size() == M * N && tau.cols.size() == M * N, "deformation: wrong field size");
+  (void)deformation_size(tau, r.integer(0, 8, {-1, kIntMin}));
+}
+
 // Byte 0 picks the transform (and float or double); the rest are its parameters. Valid cases are
 // built and run once on a small signal: expected outcomes are success, UsageError (a parameter
-// out of range) and InputError (only when the fuzz bytes put a NaN in the signal).
+// out of range) and InputError (a NaN put in the signal, or a request over the memory budget,
+// which the target sets to 256 MiB unless WST_MEMORY_LIMIT is set).
 inline Outcome params_target(const std::uint8_t* data, std::size_t size) {
+  static const bool limited = ::setenv("WST_MEMORY_LIMIT", "256M", 0) == 0;
+  (void)limited;
   ParamReader r(data, size);
   const std::uint8_t which = r.byte();
   const bool f32 = which & 8;
   return classify("parameters", [&] {
-    switch (which % 4) {
+    switch (which % 8) {
+      case 4:
+        return filter_bank_case(r);
+      case 5:
+        return heisenberg_case(r);
+      case 6:
+        return deform_case(r);
       case 0:
         return f32 ? scattering_1d_case<float>(r) : scattering_1d_case<double>(r);
       case 1:
         return f32 ? scattering_2d_case<float>(r) : scattering_2d_case<double>(r);
       case 2:
         return f32 ? stft_case<float>(r) : stft_case<double>(r);
-      default:
+      case 3:
+      case 7:
         return f32 ? cwt_case<float>(r) : cwt_case<double>(r);
     }
   }, {Outcome::usage_error, Outcome::input_error});

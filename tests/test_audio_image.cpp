@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <csetjmp>
 #include <cstdint>
 #include <cstdio>
@@ -491,6 +492,32 @@ TEST(Png, WriteRejectsBadSizesAndUnwritablePaths) {
   expect_message(message_of<wst::IoError>([&] { wst::write_png_rgb(unwritable, 4, 5, rgb); }),
                  unwritable, "cannot write");
   EXPECT_TRUE(listing(dir).empty());
+}
+
+
+// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
+struct ScopedMemoryLimit {
+  explicit ScopedMemoryLimit(const char* v) {
+    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
+    ::setenv("WST_MEMORY_LIMIT", v, 1);
+  }
+  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
+  std::string saved;
+  bool had = false;
+};
+
+TEST(Png, LargeImageIsCheckedAgainstTheMemoryLimitBeforeDecoding) {
+  // An 8192 x 8192 gray PNG of zeros compresses to about 65 KB; decoding it needs ~576 MiB.
+  PngSpec spec;
+  spec.width = spec.height = 8192;
+  spec.rows.assign(std::size_t(8192) * 8192, 0);
+  const std::string path = wst::test::temp_dir() + "/big.png";
+  ASSERT_EQ(write_png_with_libpng(path, spec), "");
+  spec.rows = {};
+  const ScopedMemoryLimit limit("256M");
+  const std::string m = message_of<wst::InputError>([&] { wst::read_png_gray(path); });
+  EXPECT_NE(m.find("8192 x 8192 PNG"), std::string::npos) << m;
+  EXPECT_NE(m.find("WST_MEMORY_LIMIT"), std::string::npos) << m;
 }
 
 }  // namespace

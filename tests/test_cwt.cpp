@@ -16,6 +16,7 @@
 #include "wst/error.hpp"
 #include "wst/fft.hpp"
 #include "wst/filters_1d.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/npy.hpp"
 
 namespace wst {
@@ -547,6 +548,33 @@ TEST(Cwt, HugeSigmaRatioStaysDefined) {
     }
     EXPECT_GT(energy, 0) << rho;
   }
+}
+
+
+// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
+struct ScopedMemoryLimit {
+  explicit ScopedMemoryLimit(const char* v) {
+    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
+    ::setenv("WST_MEMORY_LIMIT", v, 1);
+  }
+  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
+  std::string saved;
+  bool had = false;
+};
+
+TEST(Cwt, ScalesTimesLengthIsCheckedAtConstruction) {
+  const ScopedMemoryLimit limit("1M");
+  CwtParams p;
+  p.frequencies = log_frequencies(0.001, 0.4, 64);
+  const std::string m = test::message_of<InputError>([&] { BasicCwt<double>(65536, p); });
+  EXPECT_NE(m.find("CWT of 64 scales on 65536 samples"), std::string::npos) << m;
+  EXPECT_NE(m.find("WST_MEMORY_LIMIT"), std::string::npos) << m;
+  EXPECT_NE(test::message_of<InputError>([] { wavelet_fourier(WaveletKind::morlet, 1 << 20, 0.25, 0.05); })
+                .find("wavelet of 1048576"),
+            std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { wavelet_fourier(WaveletKind::morlet, SIZE_MAX, 0.25, 0.05); })
+                .find("N="),
+            std::string::npos);
 }
 
 }  // namespace

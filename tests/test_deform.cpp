@@ -11,6 +11,7 @@
 
 #include "test_support.hpp"
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 
 using namespace wst;
 using std::numbers::pi;
@@ -568,5 +569,16 @@ TEST(Deform1d, RejectsNonFiniteInput) {
             std::string::npos);
   EXPECT_NE(test::message_of<UsageError>([] { deformation_size(dilation_field(2, 2, 2), -1); })
                 .find("J"),
+            std::string::npos);
+}
+
+TEST(DeformFields, AbsurdGridsAreRefusedBeforeAllocating) {
+  EXPECT_NE(test::message_of<UsageError>([] { dilation_field(SIZE_MAX, 2, 1.5); }).find("dilation_field: M"),
+            std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { rotation_field(2, kMaxLength + 1, 0.1); }).find("rotation_field: N"),
+            std::string::npos);
+  const std::string m = test::message_of<InputError>([] { random_diffeomorphism(1 << 20, 1 << 20, 0.5, 1); });
+  EXPECT_NE(m.find("random_diffeomorphism on a 1048576x1048576 grid"), std::string::npos) << m;
+  EXPECT_NE(test::message_of<UsageError>([] { random_diffeomorphism(8, 8, 0.5, 1, 1 << 30); }).find("modes"),
             std::string::npos);
 }

@@ -311,5 +311,14 @@ TEST(FilterBankSizes, HugeSizesAreRefusedUpFront) {
             std::string::npos);
 }
 
+TEST(Filters1D, FilterSizesAndParametersAreValidated) {
+  for (std::size_t n : {std::size_t{0}, SIZE_MAX, (std::size_t{1} << 40) + 1})
+    EXPECT_NE(test::message_of<UsageError>([&] { morlet_1d(n, 0.25, 0.05); }).find("morlet_1d: N"),
+              std::string::npos)
+        << n;
+  EXPECT_NE(test::message_of<UsageError>([] { gauss_1d(64, NAN); }).find("sigma"), std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { gauss_1d(64, -1); }).find("sigma"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wst

@@ -177,5 +177,14 @@ TEST(FilterBank2DErrors, BadParametersThrowUsageErrorNamingTheArgument) {
   EXPECT_NO_THROW(morlet_filter_bank_2d(4, 1, 16, 16));
 }
 
+TEST(Filters2D, FilterSizesAndParametersAreValidated) {
+  EXPECT_NE(test::message_of<UsageError>([] { morlet_2d(SIZE_MAX, 2, 0.8, 0, 2.0, 0.5); }).find("Mp="),
+            std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { gabor_2d(8, 0, 0.8, 0, 2.0, 0.5); }).find("Np="),
+            std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { gabor_2d(8, 8, 0, 0, 2.0, 0.5); }).find("sigma"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace wst

@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <chrono>
 #include <complex>
+#include <cstdlib>
+#include <future>
+#include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,6 +18,7 @@
 #include "wst/error.hpp"
 #include "wst/fourier.hpp"
 #include "wst/heisenberg.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/windows.hpp"
 
 namespace wst {
@@ -124,6 +129,72 @@ TEST(Heisenberg, BadInputIsRejectedWithAClearMessage) {
                 .find("does not fit"),
             std::string::npos);
   EXPECT_NE(test::message_of<UsageError>([] { window_on_grid({WindowKind::hann, 8}, 4, 9); }).find("does not fit"),
+            std::string::npos);
+}
+
+
+// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
+struct ScopedMemoryLimit {
+  explicit ScopedMemoryLimit(const char* v) {
+    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
+    ::setenv("WST_MEMORY_LIMIT", v, 1);
+  }
+  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
+  std::string saved;
+  bool had = false;
+};
+
+TEST(Heisenberg, WindowWhoseSquaresUnderflowHasFiniteSpreads) {
+  // gauss σ = 0.018 on 64 samples: the two central values are ~1e-324, their squares 0.
+  WindowSpec w{WindowKind::gauss, 64, 0.0183108};
+  const HeisenbergBox box = heisenberg_box(window_on_grid(w, 1026, 0));
+  EXPECT_NEAR(box.mu_t, 31.5, 1e-12);
+  EXPECT_NEAR(box.sigma_t, 0.5, 1e-12);
+  EXPECT_TRUE(std::isfinite(box.product()));
+}
+
+TEST(CheckedSize, RoundsAndRefusesAbsurdSizesQuickly) {
+  EXPECT_EQ(checked_size(3.2, 1, 10, "x"), 4u);
+  EXPECT_EQ(checked_size(5000, 4096, 1 << 26, "x", true), 8192u);
+  EXPECT_EQ(checked_size(10, 4096, 1 << 26, "x", true), 4096u);
+  EXPECT_EQ(checked_size(double(std::size_t{1} << 26), 1, 1 << 26, "x", true), std::size_t{1} << 26);
+  // The grid of `heisenberg --xi 1e-300` is ~1e300 samples: the power-of-two rounding used to
+  // loop forever. Run it on a thread so that a hang fails instead of blocking the test.
+  std::packaged_task<std::string()> task([] {
+    return test::message_of<UsageError>([] { checked_size(1e300, 4096, 1 << 26, "--xi", true); });
+  });
+  auto result = task.get_future();
+  std::thread(std::move(task)).detach();
+  if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "checked_size(1e300) did not return";
+    std::_Exit(1);  // the thread still spins
+  }
+  const std::string m = result.get();
+  EXPECT_NE(m.find("--xi"), std::string::npos) << m;
+  EXPECT_NE(m.find("[4096, 67108864]"), std::string::npos) << m;
+  for (double bad : {double(NAN), double(INFINITY), 1e20, 0x1p64, double(SIZE_MAX)})
+    EXPECT_NE(test::message_of<UsageError>([&] { checked_size(bad, 1, 1 << 26, "--sigma"); })
+                  .find("--sigma"),
+              std::string::npos)
+        << bad;
+  EXPECT_NE(test::message_of<UsageError>([] { checked_size(0x1p63 + 1e5, 1, SIZE_MAX, "n", true); })
+                .find("n needs"),
+            std::string::npos);
+  EXPECT_NE(test::message_of<UsageError>([] { check_size(0, 1, 8, "hop"); }).find("hop=0"),
+            std::string::npos);
+}
+
+TEST(Heisenberg, GridsAndWindowsBeyondTheMemoryLimitFailFirst) {
+  const ScopedMemoryLimit limit("64M");
+  WindowSpec w;
+  w.length = 16;
+  const std::string m = test::message_of<InputError>([&] { window_on_grid(w, std::size_t{1} << 30, 0); });
+  EXPECT_NE(m.find("WST_MEMORY_LIMIT"), std::string::npos) << m;
+  w.length = std::size_t{1} << 30;  // a gauss --sigma 1e6 sized window
+  EXPECT_NE(test::message_of<InputError>([&] { make_window(w); }).find("window of 1073741824"),
+            std::string::npos);
+  w.length = kMaxLength + 1;
+  EXPECT_NE(test::message_of<UsageError>([&] { make_window(w); }).find("window length"),
             std::string::npos);
 }
 

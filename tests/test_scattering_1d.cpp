@@ -254,5 +254,26 @@ TEST(Scattering1DErrors, BadParametersThrowUsageError) {
   EXPECT_THROW(Scattering1Df(9, 256, {1, 1}, 0, 2, kFast), UsageError);  // 2^J > N
 }
 
+
+// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
+struct ScopedMemoryLimit {
+  explicit ScopedMemoryLimit(const char* v) {
+    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
+    ::setenv("WST_MEMORY_LIMIT", v, 1);
+  }
+  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
+  std::string saved;
+  bool had = false;
+};
+
+TEST(Scattering1D, OrderThreeTreeIsCheckedBeforeItIsBuilt) {
+  const ScopedMemoryLimit limit("128M");
+  // 32 wavelets per octave at both orders: about 1.8 million order-3 paths.
+  const std::string m = test::message_of<InputError>([] { BasicScattering1D<float>(8, 256, {32, 32}, 0, 3); });
+  EXPECT_NE(m.find("1-D scattering tree of"), std::string::npos) << m;
+  EXPECT_NE(m.find("(order 3)"), std::string::npos) << m;
+  EXPECT_NO_THROW(BasicScattering1D<float>(8, 256, {32, 32}, 0, 2));
+}
+
 }  // namespace
 }  // namespace wst

@@ -12,6 +12,7 @@
 
 #include "test_support.hpp"
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/npy.hpp"
 #include "wst/stft.hpp"
 #include "wst/windows.hpp"
@@ -454,6 +455,20 @@ TEST(Stft, BadInputIsRejectedWithAClearMessage) {
   Zbad.data[5] = {0.0, INFINITY};
   EXPECT_NE(test::message_of<InputError>([&] { stft.inverse(Zbad); }).find("Inf at flat index 5"),
             std::string::npos);
+}
+
+TEST(Stft, AbsurdSignalLengthsAreUsageErrors) {
+  StftParams p;
+  p.window = make_window({WindowKind::hann, 16});
+  p.hop = 8;
+  // SIZE_MAX used to wrap the padded length to zero frames, then divide by zero (SIGFPE).
+  for (std::size_t n : {SIZE_MAX, SIZE_MAX - 7, kMaxLength + 1}) {
+    const std::string m = test::message_of<UsageError>([&] { BasicStft<double>(n, p); });
+    EXPECT_NE(m.find("STFT signal length"), std::string::npos) << n << ": " << m;
+    EXPECT_NE(m.find("1099511627776"), std::string::npos) << m;
+  }
+  EXPECT_NE(test::message_of<UsageError>([&] { BasicStft<float>(0, p); }).find("[1, "), std::string::npos);
+  EXPECT_EQ(BasicStft<double>(kMaxLength, p).signal_length(), kMaxLength);
 }
 
 }  // namespace

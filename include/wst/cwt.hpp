@@ -38,7 +38,8 @@ const char* wavelet_kind_name(WaveletKind kind);
 double constant_q_sigma_ratio(double Q);
 
 // ψ̂(ω_k) of one wavelet on the DFT grid of length N: ω_k ≡ fftfreq(N)[k] (mod 1), taken in the
-// wavelet's period above (cycles/sample); exactly 0 where |ψ̂| < 1e-17.
+// wavelet's period above (cycles/sample); exactly 0 where |ψ̂| < 1e-17. Throws UsageError for N
+// outside [1, kMaxLength] and InputError beyond the memory budget (memory_budget.hpp).
 std::vector<double> wavelet_fourier(WaveletKind kind, std::size_t N, double xi, double sigma);
 
 // Centre frequencies ξ_max·2^{−k/Q}, k = 0 … octaves·Q − 1 (decreasing). Throws UsageError for
@@ -78,7 +79,8 @@ template <class T>
 class BasicCwt {
  public:
   // Throws UsageError naming the argument: N = 0, no frequencies, a frequency outside (0, 0.5],
-  // ρ < 0 or non-finite (0 is the default), Q < 1, exec.threads < 1.
+  // ρ < 0 or non-finite (0 is the default), Q < 1, exec.threads < 1; InputError when the
+  // filters (scales × padded length at most) exceed the memory budget (memory_budget.hpp).
   BasicCwt(std::size_t N, CwtParams params, ExecOptions exec = {});
   ~BasicCwt();
   BasicCwt(BasicCwt&&) noexcept;

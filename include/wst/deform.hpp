@@ -76,7 +76,9 @@ Displacement rotation_field(std::size_t M, std::size_t N, double angle);
 // cos/sin(2π k_r r/M)·cos/sin(2π k_c c/N) with Gaussian coefficients (std::mt19937_64(seed) and
 // Box–Muller: the same on every platform) divided by k² = k_r² + k_c², then scaled so that
 // deformation_size(τ).sup_gradient = max_gradient (to rounding); max_gradient = 0 gives τ ≡ 0.
-// Throws UsageError unless 0 ≤ max_gradient < 1 and modes ≥ 1, or for a grid with no gradient.
+// Throws UsageError unless 0 ≤ max_gradient < 1 and modes in [1, 1024], or for a grid with no
+// gradient. These field makers throw UsageError for a side above kMaxLength (memory_budget.hpp)
+// and InputError for a grid beyond the memory budget.
 Displacement random_diffeomorphism(std::size_t M, std::size_t N, double max_gradient,
                                    unsigned seed, int modes = 4);
 

@@ -37,10 +37,12 @@ int dyadic_index_1d(double xi, double sigma);
 std::vector<double> morlet_1d(std::size_t N, double xi, double sigma);
 
 // Periodised, L1-normalised Gaussian low-pass in Fourier, length N (§1.6).
+// Both throw UsageError for N outside [1, kMaxLength], a non-finite ξ or σ ≤ 0, and InputError
+// for N beyond the memory budget (memory_budget.hpp).
 std::vector<double> gauss_1d(std::size_t N, double sigma);
 
 // Padded length and split for an input of length N_in averaged at scale T (§1.8):
-// returns {N, pad_left}.
+// returns {N, pad_left}. Throws UsageError unless 2 ≤ N_in ≤ 2^28 and 1 ≤ T ≤ N_in.
 std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, std::size_t T);
 
 // The whole bank (§1.2–§1.8). Throws UsageError on J < 1, Q < 1, T outside [1, N_in],

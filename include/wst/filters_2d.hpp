@@ -31,6 +31,8 @@ std::vector<std::complex<double>> gabor_2d(std::size_t Mp, std::size_t Np, doubl
                                            double theta, double xi, double slant);
 
 // Zero-mean Morlet wavelet in space: gabor − K·gabor(ξ = 0) (§2.4).
+// Both throw UsageError for M_p or N_p outside [1, kMaxLength], σ or slant not finite and > 0,
+// or a non-finite θ or ξ, and InputError beyond the memory budget (memory_budget.hpp).
 std::vector<std::complex<double>> morlet_2d(std::size_t Mp, std::size_t Np, double sigma,
                                             double theta, double xi, double slant);
 

@@ -21,12 +21,13 @@ struct HeisenbergBox {
   double sigma_f() const;                // σ_ω / 2π, cycles per sample
 };
 
-// Throws UsageError for an empty g and InputError for non-finite values or g ≡ 0.
+// Throws UsageError for an empty g and InputError for non-finite values, g ≡ 0, or a g too long
+// for the memory budget (memory_budget.hpp).
 HeisenbergBox heisenberg_box(const std::vector<double>& g);
 HeisenbergBox heisenberg_box(const std::vector<std::complex<double>>& g);
 
 // The window `spec` placed on a grid of N samples starting at `offset` (zeros elsewhere).
-// Throws UsageError unless offset + L ≤ N.
+// Throws UsageError unless offset + L ≤ N, InputError for an N beyond the memory budget.
 std::vector<double> window_on_grid(const WindowSpec& spec, std::size_t N, std::size_t offset);
 
 }  // namespace wst

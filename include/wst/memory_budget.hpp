@@ -27,6 +27,20 @@ std::size_t checked_bytes(std::initializer_list<std::size_t> factors, std::size_
 // "2-D scattering of 1000 images of 512 x 512".
 void check_memory(std::size_t bytes, const std::string& what);
 
+// The largest length any public constructor accepts (2^40): sums and products of a few such
+// lengths cannot overflow std::size_t.
+inline constexpr std::size_t kMaxLength = std::size_t{1} << 40;
+
+// `value` if lo <= value <= hi, else UsageError "<name>=<value> is out of range: must be in
+// [lo, hi]" (`name` is the argument or option it came from).
+std::size_t check_size(std::size_t value, std::size_t lo, std::size_t hi, const std::string& name);
+
+// A size computed from a floating-point parameter: ceil(v), or with `pow2` the smallest power of
+// two >= v, raised to lo if smaller; UsageError naming `name` if it exceeds hi (also for NaN,
+// infinity, or a power of two that would overflow).
+std::size_t checked_size(double v, std::size_t lo, std::size_t hi, const std::string& name,
+                         bool pow2 = false);
+
 // "1.5 GiB", "512.0 MiB", "100 bytes".
 std::string format_bytes(std::size_t bytes);
 

@@ -31,7 +31,8 @@ template <class Real>
 class BasicScattering1D {
  public:
   // J ≥ 1: scale 2^J ≤ N; N: input length; T: averaging scale in samples, 0 means 2^J;
-  // max_order ∈ {1, 2, 3}. Throws UsageError naming the bad argument.
+  // max_order ∈ {1, 2, 3}. Throws UsageError naming the bad argument, and InputError when the
+  // filters or the path tree exceed the memory budget (memory_budget.hpp).
   BasicScattering1D(int J, std::size_t N, Q1D Q = {}, std::size_t T = 0, int max_order = 2,
                     ExecOptions options = {});
   ~BasicScattering1D();

@@ -22,7 +22,8 @@ template <class T>
 class BasicScattering2D {
  public:
   // J ≥ 1 with 2^J ≤ min(M, N); L ≥ 1 orientations; max_order ∈ {1, 2}.
-  // Throws UsageError naming the bad argument.
+  // Throws UsageError naming the bad argument, and InputError when the filters or the paths
+  // exceed the memory budget (memory_budget.hpp).
   BasicScattering2D(int J, std::size_t M, std::size_t N, int L = 8, int max_order = 2,
                     ExecOptions options = {});
   ~BasicScattering2D();

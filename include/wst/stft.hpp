@@ -43,7 +43,8 @@ template <class T>
 class BasicStft {
  public:
   // Throws UsageError naming the argument: empty window or non-finite window values, hop outside
-  // [1, L], nfft < L, a signal shorter than the window (boundary none) or empty, and a window/hop
+  // [1, L], nfft < L, a signal shorter than the window (boundary none), a signal length outside
+  // [1, kMaxLength] (memory_budget.hpp), and a window/hop
   // pair that violates NOLA (Σ_k w²[n + kH] ≤ 1e-10·max w² for some n in [0, H)): then no inverse
   // exists, and the message says so and suggests a smaller hop.
   BasicStft(std::size_t signal_length, StftParams params, ExecOptions exec = {});

@@ -23,7 +23,8 @@ struct WindowSpec {
 WindowKind parse_window_kind(const std::string& name);
 const char* window_kind_name(WindowKind kind);
 
-// The L samples of the window. Throws UsageError for L = 0 or a gauss σ that is not finite and > 0.
+// The L samples of the window. Throws UsageError for L outside [1, kMaxLength] or a gauss σ that
+// is not finite and > 0, and InputError for L beyond the memory budget (memory_budget.hpp).
 std::vector<double> make_window(const WindowSpec& spec);
 
 }  // namespace wst

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -39,6 +40,26 @@ template <class T>
 bool is_plain(const py::array& a) {
   return py::isinstance<py::array_t<T, py::array::c_style>>(a) &&
          (a.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_);
+}
+
+// Runs f(first, count) over [0, batch) in blocks with the GIL released, checking for signals
+// (Ctrl-C) between blocks: a pending KeyboardInterrupt is raised once the running block has
+// finished, so no worker thread outlives the call. Blocks start at `step` items and double
+// while one takes under 50 ms.
+template <class F>
+void run_blocks(std::size_t batch, std::size_t step, F&& f) {
+  step = std::max<std::size_t>(step, 1);
+  for (std::size_t first = 0; first < batch;) {
+    const std::size_t count = std::min(step, batch - first);
+    const auto start = std::chrono::steady_clock::now();
+    {
+      py::gil_scoped_release release;
+      f(first, count);
+    }
+    first += count;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(50)) step *= 2;
+  }
 }
 
 inline std::vector<std::size_t> shape_of(const py::array& a) {

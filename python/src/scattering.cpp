@@ -2,7 +2,7 @@
 // float64 transform is built at construction (it validates the parameters and provides meta() and
 // filters()), the float32 one on first float32 input. Transforms run zero-copy: the input array's
 // buffer goes to the raw-pointer operator() and the output is written into a fresh NumPy array,
-// with the GIL released.
+// with the GIL released (also while building filters).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,19 +26,25 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Runs `s` on x (..., core) into a new array (..., tail) of the same dtype, GIL released.
+std::size_t product(const std::vector<std::size_t>& v) {
+  std::size_t p = 1;
+  for (std::size_t d : v) p *= d;
+  return p;
+}
+
+// Runs `s` on x (..., core) into a new array (..., tail) of the same dtype, GIL released, in
+// blocks of samples that start at `threads` (Ctrl-C is honoured between blocks).
 template <class Real, class S>
 py::array run(const S& s, const py::array& x, const std::vector<std::size_t>& core,
-              const std::vector<std::size_t>& tail, const std::string& form) {
+              const std::vector<std::size_t>& tail, const std::string& form, int threads) {
   const std::size_t batch = batch_of(x, core, form);
   py::array_t<Real> out(out_shape(x, core.size(), tail));
-  if (batch == 0) return out;
   const Real* xp = static_cast<const Real*>(x.data());
   Real* op = out.mutable_data();
-  {
-    py::gil_scoped_release release;
-    s(xp, batch, op);
-  }
+  const std::size_t in_size = product(core), out_size = product(tail);
+  run_blocks(batch, std::size_t(threads), [&](std::size_t first, std::size_t count) {
+    s(xp + first * in_size, count, op + first * out_size);
+  });
   return out;
 }
 
@@ -74,11 +81,14 @@ class Core1D {
   Core1D(int J, std::size_t N, int Q1, int Q2, std::size_t T, int max_order, int threads,
          const std::string& planning)
       : J_(J), N_(N), Q_{Q1, Q2}, T_(T), max_order_(max_order), exec_(make_exec(threads, planning)) {
+    py::gil_scoped_release release;  // building the filters takes a while
     f64_.emplace(J_, N_, Q_, T_, max_order_, exec_);
   }
 
   const BasicScattering1D<double>& f64() const { return *f64_; }
   const BasicScattering1D<float>& f32() {
+    py::gil_scoped_release release;
+    const std::lock_guard<std::mutex> lock(f32_mutex_);
     if (!f32_) f32_.emplace(J_, N_, Q_, T_, max_order_, exec_);
     return *f32_;
   }
@@ -90,7 +100,7 @@ class Core1D {
   py::array call(const py::array& x) {
     return dispatch(*this, x, [&](const auto& s, auto real) {
       using Real = decltype(real);
-      return run<Real>(s, x, {N_}, {channels(), output_length()}, form());
+      return run<Real>(s, x, {N_}, {channels(), output_length()}, form(), exec_.threads);
     });
   }
   double bench_seconds(const py::array& x, int repeats) {
@@ -165,6 +175,7 @@ class Core1D {
   ExecOptions exec_;
   std::optional<BasicScattering1D<double>> f64_;
   std::optional<BasicScattering1D<float>> f32_;
+  std::mutex f32_mutex_;  // built on first use, without the GIL
 };
 
 // ---- 2D -----------------------------------------------------------------------------------------
@@ -174,11 +185,14 @@ class Core2D {
   Core2D(int J, std::size_t M, std::size_t N, int L, int max_order, int threads,
          const std::string& planning)
       : J_(J), M_(M), N_(N), L_(L), max_order_(max_order), exec_(make_exec(threads, planning)) {
+    py::gil_scoped_release release;  // building the filters takes a while
     f64_.emplace(J_, M_, N_, L_, max_order_, exec_);
   }
 
   const BasicScattering2D<double>& f64() const { return *f64_; }
   const BasicScattering2D<float>& f32() {
+    py::gil_scoped_release release;
+    const std::lock_guard<std::mutex> lock(f32_mutex_);
     if (!f32_) f32_.emplace(J_, M_, N_, L_, max_order_, exec_);
     return *f32_;
   }
@@ -190,7 +204,8 @@ class Core2D {
   py::array call(const py::array& x) {
     return dispatch(*this, x, [&](const auto& s, auto real) {
       using Real = decltype(real);
-      return run<Real>(s, x, {M_, N_}, {channels(), output_rows(), output_cols()}, form());
+      return run<Real>(s, x, {M_, N_}, {channels(), output_rows(), output_cols()}, form(),
+                       exec_.threads);
     });
   }
   double bench_seconds(const py::array& x, int repeats) {
@@ -262,6 +277,7 @@ class Core2D {
   ExecOptions exec_;
   std::optional<BasicScattering2D<double>> f64_;
   std::optional<BasicScattering2D<float>> f32_;
+  std::mutex f32_mutex_;  // built on first use, without the GIL
 };
 
 }  // namespace

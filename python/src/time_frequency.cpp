@@ -2,7 +2,7 @@
 // transform (BasicCwt), frequency grids and Heisenberg boxes. scipy-style argument handling (window
 // names, nperseg/noverlap, boundary) lives in python/wst/_time_frequency.py; these functions take
 // the library's own parameters. Real-input transforms run zero-copy on the raw-pointer operator()
-// into a fresh NumPy array, with the GIL released.
+// into a fresh NumPy array, with the GIL released, in blocks (Ctrl-C is honoured between them).
 #include <pybind11/complex.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -86,12 +86,12 @@ py::tuple stft_typed(const py::array& x, StftParams params, const ExecOptions& e
   }
   const std::size_t batch = batch_of(x, {N}, "(..., N)");
   py::array_t<std::complex<T>> out(out_shape(x, 1, {stft.bins(true), stft.frames()}));
-  if (batch > 0) {
-    const T* xp = static_cast<const T*>(x.data());
-    std::complex<T>* op = out.mutable_data();
-    py::gil_scoped_release release;
-    stft(xp, batch, op);
-  }
+  const T* xp = static_cast<const T*>(x.data());
+  std::complex<T>* op = out.mutable_data();
+  const std::size_t out_size = stft.bins(true) * stft.frames();
+  run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
+    stft(xp + first * N, count, op + first * out_size);
+  });
   return py::make_tuple(out, stft.frames());
 }
 
@@ -128,12 +128,11 @@ py::array istft_typed(const py::array& Z, StftParams params, std::size_t N, bool
     return from_array(x);
   }
   py::array_t<T> out(out_shape(Z, 2, {N}));
-  if (batch > 0) {
-    const auto* zp = static_cast<const std::complex<T>*>(Z.data());
-    T* op = out.mutable_data();
-    py::gil_scoped_release release;
-    stft.inverse(zp, batch, op);
-  }
+  const auto* zp = static_cast<const std::complex<T>*>(Z.data());
+  T* op = out.mutable_data();
+  run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
+    stft.inverse(zp + first * bins * frames, count, op + first * N);
+  });
   return out;
 }
 
@@ -156,12 +155,11 @@ py::array cwt_typed(const py::array& x, CwtParams params, const ExecOptions& exe
   const BasicCwt<T> cwt(N, std::move(params), exec);
   const std::size_t batch = batch_of(x, {N}, "(..., N)");
   py::array_t<std::complex<T>> out(out_shape(x, 1, {cwt.scales(), N}));
-  if (batch > 0) {
-    const T* xp = static_cast<const T*>(x.data());
-    std::complex<T>* op = out.mutable_data();
-    py::gil_scoped_release release;
-    cwt(xp, batch, op);
-  }
+  const T* xp = static_cast<const T*>(x.data());
+  std::complex<T>* op = out.mutable_data();
+  run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
+    cwt(xp + first * N, count, op + first * cwt.scales() * N);
+  });
   return out;
 }
 

@@ -6,9 +6,17 @@ import numpy as np
 
 _PLANNINGS = ('estimate', 'measure')
 
+# Ranges of the C++ parameter types: int and std::size_t (kept within int64).
+INT_MAX = 2**31 - 1
+SIZE_MAX = 2**63 - 1
 
-def integer(value, name, minimum=None):
-    """Return ``value`` as an int, or raise ValueError naming ``name``."""
+
+def integer(value, name, minimum=None, maximum=INT_MAX):
+    """Return ``value`` as an int, or raise ValueError naming ``name``.
+
+    ``maximum`` is the C++ type's limit (INT_MAX for int, SIZE_MAX for sizes); without a
+    ``minimum`` the lower limit is -INT_MAX - 1.
+    """
     # The CLI's wording: "--threads: must be an integer >= 1, got '0'".
     want = "an integer" + ("" if minimum is None else f" >= {minimum}")
     if isinstance(value, (bool, np.bool_)):
@@ -19,6 +27,9 @@ def integer(value, name, minimum=None):
         raise ValueError(f"{name}: must be {want}, got {value!r}") from None
     if minimum is not None and value < minimum:
         raise ValueError(f"{name}: must be {want}, got {value}")
+    lo = -INT_MAX - 1 if minimum is None else minimum
+    if not lo <= value <= maximum:
+        raise ValueError(f"{name}: must be an integer in [{lo}, {maximum}], got {value}")
     return value
 
 
@@ -46,8 +57,9 @@ def out_type(value):
 def real_input(x, name='x'):
     """``x`` as a C-contiguous, aligned float32 or float64 ndarray (no copy when it is one).
 
-    float32 stays float32 (float16 is widened to it), float64 stays float64, integers and
-    booleans become float64; anything else raises TypeError.
+    float32 stays float32 (float16 is widened to it), float64 stays float64, wider floats,
+    integers and booleans become float64; anything else raises TypeError. Non-native byte
+    order, unaligned or non-contiguous arrays are copied.
     """
     a = np.asarray(x)
     kind, size = a.dtype.kind, a.dtype.itemsize
@@ -55,7 +67,7 @@ def real_input(x, name='x'):
         target = np.float32 if size == 4 else np.float64
     elif kind == 'f' and size == 2:
         target = np.float32
-    elif kind in 'biu':
+    elif kind in 'biu' or kind == 'f':
         target = np.float64
     else:
         raise TypeError(f"{name} has dtype {a.dtype}, which is not supported: expected a real "
@@ -65,5 +77,6 @@ def real_input(x, name='x'):
     flags = a.flags
     if a.dtype.type is not target or not a.dtype.isnative or not flags.c_contiguous \
             or not flags.aligned:
-        a = np.ascontiguousarray(a, dtype=target)
+        # np.ascontiguousarray may keep an unaligned buffer; np.array(copy=True) does not.
+        a = np.array(a, dtype=target, order='C', copy=True)
     return a

@@ -116,7 +116,7 @@ class Scattering1D(_ScatteringBase):
         J = _checks.integer(J, 'J')
         if len(_as_tuple(shape)) != 1:
             raise ValueError(f"shape={shape!r} is not supported: expected an int N or a tuple (N,)")
-        N = _checks.integer(_as_tuple(shape)[0], 'shape[0]', 1)
+        N = _checks.integer(_as_tuple(shape)[0], 'shape[0]', 1, _checks.SIZE_MAX)
         if len(_as_tuple(Q)) not in (1, 2):
             raise ValueError(f"Q={Q!r} is not supported: expected an int or a tuple (Q1, Q2)")
         Q = _as_tuple(Q)
@@ -125,7 +125,7 @@ class Scattering1D(_ScatteringBase):
             if isinstance(T, str) or (np.ndim(T) == 0 and np.isreal(T) and T < 1):
                 raise ValueError(f"T={T!r} is not supported: only averaging with T >= 1 is "
                                  "supported (no T=0, no T='global')")
-            T = _checks.integer(T, 'T', 1)
+            T = _checks.integer(T, 'T', 1, _checks.SIZE_MAX)
         oversampling = _checks.integer(oversampling, 'oversampling')
         if oversampling != 0:
             raise ValueError(f"oversampling={oversampling} is not supported: only 0")
@@ -199,7 +199,7 @@ class Scattering2D(_ScatteringBase):
         J = _checks.integer(J, 'J')
         if len(_as_tuple(shape)) != 2:
             raise ValueError(f"shape={shape!r} is not supported: expected a tuple (M, N)")
-        M, N = (_checks.integer(s, 'shape', 1) for s in _as_tuple(shape))
+        M, N = (_checks.integer(s, 'shape', 1, _checks.SIZE_MAX) for s in _as_tuple(shape))
         L = _checks.integer(L, 'L')
         max_order = _checks.integer(max_order, 'max_order')
         if pre_pad is not False:

@@ -53,7 +53,7 @@ def _named_window(window, L):
 
 
 def _segment_length(value, name):
-    return _checks.integer(value, name, 1)
+    return _checks.integer(value, name, 1, _checks.SIZE_MAX)
 
 
 def _triage(window, nperseg, input_length):
@@ -79,7 +79,10 @@ def _triage(window, nperseg, input_length):
 
 
 def _hop(nperseg, noverlap):
-    noverlap = nperseg // 2 if noverlap is None else _checks.integer(noverlap, 'noverlap', 0)
+    if noverlap is None:
+        noverlap = nperseg // 2
+    else:
+        noverlap = _checks.integer(noverlap, 'noverlap', 0, _checks.SIZE_MAX)
     if noverlap >= nperseg:
         raise ValueError(f"noverlap={noverlap} must be less than nperseg={nperseg}")
     return nperseg - noverlap
@@ -104,12 +107,14 @@ def _complex_input(x, name):
         target = np.complex64 if size == 8 else np.complex128
     elif kind == 'f' and size in (2, 4):
         target = np.complex64
-    elif kind in 'biuf':
+    elif kind in 'biufc':
         target = np.complex128
     else:
         raise TypeError(f"{name} has dtype {a.dtype}, which is not supported: expected a numeric "
                         "array")
-    return np.ascontiguousarray(a, dtype=target)
+    if a.dtype.type is target and a.dtype.isnative and a.flags.c_contiguous and a.flags.aligned:
+        return a
+    return np.array(a, dtype=target, order='C', copy=True)
 
 
 # ---- STFT ---------------------------------------------------------------------------------------
@@ -171,7 +176,7 @@ def stft(x, fs=1.0, window='hann', nperseg=256, noverlap=None, nfft=None, bounda
                          "padded=False")
     N = a.shape[-1]
     win, nperseg = _triage(window, nperseg, N)
-    nfft = nperseg if nfft is None else _checks.integer(nfft, 'nfft', 1)
+    nfft = nperseg if nfft is None else _checks.integer(nfft, 'nfft', 1, _checks.SIZE_MAX)
     if nfft < nperseg:
         raise ValueError(f"nfft={nfft} must be greater than or equal to nperseg={nperseg}")
     hop = _hop(nperseg, noverlap)
@@ -228,7 +233,7 @@ def istft(Z, fs=1.0, window='hann', nperseg=None, noverlap=None, nfft=None, inpu
     if nfft is None:
         nfft = nperseg if (input_onesided and nperseg == n_default + 1) else n_default
     else:
-        nfft = _checks.integer(nfft, 'nfft', 1)
+        nfft = _checks.integer(nfft, 'nfft', 1, _checks.SIZE_MAX)
         if nfft < nperseg:
             raise ValueError(f"nfft={nfft} must be greater than or equal to nperseg={nperseg}")
     hop = _hop(nperseg, noverlap)
@@ -305,7 +310,8 @@ def octave_frequencies(xi_max, octaves, Q):
 def log_frequencies(f_lo, f_hi, count):
     """``count`` frequencies log-spaced from f_hi down to f_lo, both included (0 < f_lo <= f_hi
     <= 0.5), float64."""
-    return _wst.log_frequencies(float(f_lo), float(f_hi), _checks.integer(count, 'count', 1))
+    count = _checks.integer(count, 'count', 1, _checks.SIZE_MAX)
+    return _wst.log_frequencies(float(f_lo), float(f_hi), count)
 
 
 def heisenberg(g):

@@ -218,6 +218,8 @@ double constant_q_sigma_ratio(double Q) {
 
 std::vector<double> wavelet_fourier(WaveletKind kind, std::size_t N, double xi, double sigma) {
   if (N == 0) throw UsageError("N=0 is out of range: the DFT length must be ≥ 1");
+  check_size(N, 1, kMaxLength, "N");
+  check_memory(checked_bytes({N}, sizeof(double)), "a wavelet of " + std::to_string(N) + " samples");
   if (!(xi > 0 && xi <= 0.5)) throw UsageError("xi=" + num(xi) + " is out of range: must be in (0, 0.5]");
   if (kind != WaveletKind::mexican_hat && !(sigma > 0 && std::isfinite(sigma)))
     throw UsageError("sigma=" + num(sigma) + " is out of range: must be finite and > 0");
@@ -342,6 +344,12 @@ struct BasicCwt<T>::Impl {
         while (2 * unit * wd <= 1 && 128 * unit <= target) unit *= 2;
       L = fast_length(target, unit);
     }
+    // The filters' stored bands (at most L values each) and one workspace.
+    std::size_t values = 0;
+    for (double wd : width) values += std::min<std::size_t>(L, std::size_t((wd < 1 ? wd : 1.0) * double(L)) + 2);
+    check_memory(checked_bytes({values}, sizeof(T)) + checked_bytes({L}, 7 * sizeof(T)),
+                 "a CWT of " + std::to_string(wavelets.size()) + " scales on " + std::to_string(N) +
+                     " samples");
 
     for (std::size_t k = 0; k < wavelets.size(); ++k) {
       Filter f;

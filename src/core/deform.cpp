@@ -8,6 +8,7 @@
 #include <string>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 
 namespace wst {
 namespace {
@@ -286,7 +287,18 @@ void rotate_2d(const T* x, std::size_t M, std::size_t N, double angle, T* out,
     }
 }
 
+namespace {
+// A field's grid: each side at most kMaxLength, both components within the memory budget.
+void check_grid(std::size_t M, std::size_t N, const std::string& who) {
+  check_size(M, 0, kMaxLength, who + ": M");
+  check_size(N, 0, kMaxLength, who + ": N");
+  check_memory(checked_bytes({M, N}, 2 * sizeof(double)),
+               who + " on a " + std::to_string(M) + "x" + std::to_string(N) + " grid");
+}
+}  // namespace
+
 Displacement dilation_field(std::size_t M, std::size_t N, double s) {
+  check_grid(M, N, "dilation_field");
   if (!(std::isfinite(s) && s > 0))
     throw UsageError("dilation_field: the scale s must be finite and > 0, got " +
                      std::to_string(s));
@@ -302,6 +314,7 @@ Displacement dilation_field(std::size_t M, std::size_t N, double s) {
 
 Displacement rotation_field(std::size_t M, std::size_t N, double angle) {
   if (!std::isfinite(angle)) throw UsageError("rotation_field: the angle is not finite");
+  check_grid(M, N, "rotation_field");
   Displacement tau{M, N, std::vector<double>(M * N), std::vector<double>(M * N)};
   // τ(u) = u − source(u), with rotate_2d's source point (same arithmetic).
   const double cr = (double(M) - 1) / 2, cc = (double(N) - 1) / 2;
@@ -321,11 +334,12 @@ Displacement random_diffeomorphism(std::size_t M, std::size_t N, double max_grad
   if (!(max_gradient >= 0 && max_gradient < 1))
     throw UsageError("random_diffeomorphism: max_gradient must be in [0, 1) so that u − τ(u) "
                      "is invertible, got " + std::to_string(max_gradient));
-  if (modes < 1)
-    throw UsageError("random_diffeomorphism: modes must be ≥ 1, got " + std::to_string(modes));
+  if (modes < 1 || modes > 1024)
+    throw UsageError("random_diffeomorphism: modes must be in [1, 1024], got " + std::to_string(modes));
   if (M == 0 || N == 0)
     throw UsageError("random_diffeomorphism: the grid " + std::to_string(M) + "×" +
                      std::to_string(N) + " is empty");
+  check_grid(M, N, "random_diffeomorphism");
   Displacement tau{M, N, std::vector<double>(M * N, 0.0), std::vector<double>(M * N, 0.0)};
   if (max_gradient == 0) return tau;
   // cos/sin(2πk·i/L) for k = 0..kmax, i < L: row k of the table holds the cosines, then the sines.

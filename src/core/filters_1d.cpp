@@ -120,7 +120,20 @@ int dyadic_index_1d(double xi, double sigma) {
   return static_cast<int>(std::floor(-std::log2(w0))) - 1;
 }
 
+namespace {
+// The arguments of morlet_1d and gauss_1d: N in [1, kMaxLength] within the memory budget, finite
+// ξ and σ > 0.
+void check_filter_1d(const char* who, std::size_t N, double xi, double sigma) {
+  check_size(N, 1, kMaxLength, std::string(who) + ": N");
+  check_memory(checked_bytes({N}, 3 * sizeof(double)),
+               std::string(who) + " of " + std::to_string(N) + " samples");
+  if (!std::isfinite(xi) || !(sigma > 0 && std::isfinite(sigma)))
+    throw UsageError(std::string(who) + ": xi must be finite and sigma finite and > 0");
+}
+}  // namespace
+
 std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
+  check_filter_1d("morlet_1d", N, xi, sigma);
   const int P = number_of_periods(sigma);
   std::vector<double> g = periodized_gaussian(N, xi, sigma, P);
   const std::vector<double> h = lowpass_part(N, sigma, P);
@@ -132,6 +145,7 @@ std::vector<double> morlet_1d(std::size_t N, double xi, double sigma) {
 }
 
 std::vector<double> gauss_1d(std::size_t N, double sigma) {
+  check_filter_1d("gauss_1d", N, 0, sigma);
   std::vector<double> h = lowpass_part(N, sigma, number_of_periods(sigma));
   const double norm = l1_norm_in_time(h);
   for (auto& v : h) v /= norm;
@@ -139,6 +153,8 @@ std::vector<double> gauss_1d(std::size_t N, double sigma) {
 }
 
 std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, std::size_t T) {
+  check_size(N_in, 2, std::size_t{1} << 28, "padding_1d: N_in");
+  check_size(T, 1, N_in, "padding_1d: T");
   // Support of φ built at the unpadded length: one-sided L1 tail ≤ 1e-3 (§1.8).
   const std::vector<double> phi = gauss_1d(N_in, kSigma0 / static_cast<double>(T));
   AlignedVector<std::complex<double>> in(N_in), out(N_in);

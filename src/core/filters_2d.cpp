@@ -22,6 +22,13 @@ constexpr double kUnderflow = 746.0;    // exp(−746) is exactly 0 in double
 void periodized_gabor(std::size_t Mp, std::size_t Np, double sigma, double theta, double xi,
                       double slant, std::vector<std::complex<double>>& out,
                       std::vector<double>* envelope) {
+  check_size(Mp, 1, kMaxLength, "Mp");
+  check_size(Np, 1, kMaxLength, "Np");
+  check_memory(checked_bytes({Mp, Np}, 2 * sizeof(std::complex<double>)),
+               "a " + std::to_string(Mp) + " x " + std::to_string(Np) + " Gabor filter");
+  if (!(sigma > 0 && std::isfinite(sigma)) || !(slant > 0 && std::isfinite(slant)) ||
+      !std::isfinite(theta) || !std::isfinite(xi))
+    throw UsageError("gabor_2d/morlet_2d: sigma and slant must be finite and > 0, theta and xi finite");
   // Kymatio rounds the rotation entries to float32 in the envelope (not in the modulation).
   const double cf = static_cast<float>(std::cos(theta)), tf = static_cast<float>(std::sin(theta));
   const double c = std::cos(theta), t = std::sin(theta);

@@ -9,6 +9,7 @@
 #include "wst/error.hpp"
 #include "wst/fft.hpp"
 #include "wst/fourier.hpp"
+#include "wst/memory_budget.hpp"
 
 namespace wst {
 namespace {
@@ -49,20 +50,27 @@ HeisenbergBox heisenberg_box(const std::vector<std::complex<double>>& g) {
   if (N > std::size_t(INT_MAX))
     throw UsageError("heisenberg_box: g has " + std::to_string(N) + " samples, more than " +
                      std::to_string(INT_MAX));
-  bool nonzero = false;
+  // g's copy, the DFT in and out, positions, weights and frequencies.
+  check_memory(checked_bytes({N}, 4 * sizeof(std::complex<double>) + 3 * sizeof(double)),
+               "heisenberg_box of " + std::to_string(N) + " samples");
+  double amax = 0;
   for (std::size_t n = 0; n < N; ++n) {
     if (!std::isfinite(g[n].real()) || !std::isfinite(g[n].imag()))
       throw InputError("heisenberg_box: g holds a non-finite value at index " + std::to_string(n));
-    nonzero = nonzero || g[n] != 0.0;
+    amax = std::max({amax, std::abs(g[n].real()), std::abs(g[n].imag())});
   }
-  if (!nonzero) throw InputError("heisenberg_box: g is identically zero: its spreads are undefined");
+  if (amax == 0) throw InputError("heisenberg_box: g is identically zero: its spreads are undefined");
+  // The spreads do not depend on g's scale: g scaled by a power of two (exactly) to max|g| ~ 1
+  // keeps |g|² from underflowing to 0.
+  const int e = -std::ilogb(amax);
+  AlignedVector<std::complex<double>> in(N), G(N);
+  for (std::size_t n = 0; n < N; ++n) in[n] = {std::ldexp(g[n].real(), e), std::ldexp(g[n].imag(), e)};
   // Time: p_t[n] = |g[n]|² / Σ|g|².
   std::vector<double> pos(N), q(N);
-  for (std::size_t n = 0; n < N; ++n) pos[n] = double(n), q[n] = std::norm(g[n]);
+  for (std::size_t n = 0; n < N; ++n) pos[n] = double(n), q[n] = std::norm(in[n]);
   HeisenbergBox box;
   spread(pos, q, box.mu_t, box.sigma_t);
   // Frequency: p_ω[k] = |G[k]|² / Σ|G|², G = DFT_N(g), ω_k = 2π·fftfreq(N)[k].
-  AlignedVector<std::complex<double>> in(g.begin(), g.end()), G(N);
   FftPlan<double>(FftPlan<double>::Kind::forward, {int(N)})(in.data(), G.data());
   const std::vector<double> f = fft_frequencies(N);
   for (std::size_t k = 0; k < N; ++k) pos[k] = 2 * std::numbers::pi * f[k], q[k] = std::norm(G[k]);
@@ -79,6 +87,8 @@ std::vector<double> window_on_grid(const WindowSpec& spec, std::size_t N, std::s
     throw UsageError("window_on_grid: the " + std::to_string(spec.length) + "-sample window at offset " +
                      std::to_string(offset) + " does not fit a grid of " + std::to_string(N) +
                      " samples (needs offset + length <= N)");
+  check_memory(checked_bytes({N}, 2 * sizeof(double)),
+               "window_on_grid of " + std::to_string(N) + " samples");
   const std::vector<double> w = make_window(spec);
   std::vector<double> g(N, 0.0);
   std::copy(w.begin(), w.end(), g.begin() + std::ptrdiff_t(offset));

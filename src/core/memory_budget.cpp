@@ -2,6 +2,7 @@
 #include "wst/memory_budget.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -69,6 +70,34 @@ std::size_t checked_bytes(std::initializer_list<std::size_t> factors, std::size_
   for (std::size_t f : factors)
     if (__builtin_mul_overflow(bytes, f, &bytes)) return kMax;
   return bytes;
+}
+
+std::size_t check_size(std::size_t value, std::size_t lo, std::size_t hi, const std::string& name) {
+  if (value < lo || value > hi)
+    throw UsageError(name + "=" + std::to_string(value) + " is out of range: must be in [" +
+                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return value;
+}
+
+std::size_t checked_size(double v, std::size_t lo, std::size_t hi, const std::string& name,
+                         bool pow2) {
+  const auto fail = [&] {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    throw UsageError(name + " needs a size of " + buf + ", out of range: must be in [" +
+                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  };
+  if (!(v <= double(hi)) || v >= 0x1p64) fail();  // NaN, +inf or too large
+  std::size_t n = v <= 0 ? 0 : std::size_t(std::ceil(v));
+  if (pow2) {
+    std::size_t p = 1;
+    while (p < n && p <= hi / 2) p *= 2;
+    if (p < n) fail();
+    n = p;
+  }
+  if (n < lo) n = lo;
+  if (n > hi) fail();
+  return n;
 }
 
 std::string format_bytes(std::size_t bytes) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "spectral.hpp"
 #include "wst/padding.hpp"
@@ -95,7 +96,31 @@ struct BasicScattering1D<T>::Impl {
     }
     c2r_out = Plan(Plan::Kind::c2r, {static_cast<int>(length(ls))}, 1, options.planning);
 
+    check_tree();
     build_paths();
+  }
+
+  // The tree's memory, counted before it is built: paths (their meta, one signal's output) and
+  // the children each node reserves.
+  void check_tree() const {
+    std::map<int, std::size_t> ends;  // paths of the current order by their last j
+    for (const auto& f : bank.psi1) ++ends[f.j];
+    std::size_t paths = 1 + bank.psi1.size(), reserved = 0;
+    for (int order = 1; order < max_order; ++order) {
+      std::map<int, std::size_t> next;
+      for (auto [j, c] : ends) {
+        reserved += c * bank.psi2.size();
+        for (const auto& f : bank.psi2)
+          if (f.j > j) next[f.j] += c;
+      }
+      for (auto [j, c] : next) paths += c;
+      ends = std::move(next);
+    }
+    const std::size_t bytes =
+        checked_bytes({paths}, 2 * sizeof(PathMeta1D) + (i1 - i0) * sizeof(T)) +
+        checked_bytes({reserved}, sizeof(Node));
+    check_memory(bytes, "a 1-D scattering tree of " + std::to_string(paths) + " paths (order " +
+                            std::to_string(max_order) + ")");
   }
 
   // Paths in Kymatio's order: order, then (n1, n2, …) lexicographic; a child wavelet must have

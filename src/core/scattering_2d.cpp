@@ -112,6 +112,13 @@ struct BasicScattering2D<T>::Impl {
     c2r_out = Plan(Plan::Kind::c2r, {int(Mo), int(No)}, lanes, options.planning, layout);
 
     // Channel order (§2.9): S0; (j1, θ1); then (j1, θ1, j2, θ2) with j2 > j1.
+    std::size_t paths = 1 + bank.psi.size();
+    if (max_order == 2)
+      for (const auto& f1 : bank.psi)
+        for (const auto& f2 : bank.psi) paths += f2.j > f1.j;
+    check_memory(checked_bytes({paths, Mo * No + 8}, sizeof(T)),
+                 "2-D scattering of " + std::to_string(paths) + " paths on " + std::to_string(M) +
+                     " x " + std::to_string(N));
     meta.push_back({0, -1, -1, -1, -1});
     for (const auto& f : bank.psi) meta.push_back({1, f.j, f.theta, -1, -1});
     if (max_order == 2)

@@ -381,7 +381,7 @@ BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOption
   if (p.nfft < L || p.nfft > std::size_t(INT_MAX) / 2)
     throw UsageError("STFT nfft must be at least the window length " + std::to_string(L) +
                      " (or 0 for the window length) (got " + std::to_string(p.nfft) + ")");
-  if (signal_length == 0) throw UsageError("STFT signal length must be at least 1 sample (got 0)");
+  check_size(signal_length, 1, kMaxLength, "STFT signal length");
   if (p.boundary == StftBoundary::none && signal_length < L)
     throw UsageError("STFT window of " + std::to_string(L) + " samples is longer than the signal (" +
                      std::to_string(signal_length) +

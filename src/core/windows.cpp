@@ -4,6 +4,7 @@
 #include <numbers>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 
 namespace wst {
 
@@ -26,6 +27,8 @@ const char* window_kind_name(WindowKind kind) {
 std::vector<double> make_window(const WindowSpec& spec) {
   const std::size_t L = spec.length;
   if (L == 0) throw UsageError("window length must be at least 1 sample (got 0)");
+  check_size(L, 1, kMaxLength, "window length");
+  check_memory(checked_bytes({L}, sizeof(double)), "a window of " + std::to_string(L) + " samples");
   std::vector<double> w(L, 1.0);  // rect; and every scipy window of length 1 (its _len_guards)
   if (spec.kind == WindowKind::gauss) {
     if (!std::isfinite(spec.sigma) || spec.sigma <= 0)

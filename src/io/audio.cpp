@@ -16,6 +16,7 @@
 #include <string>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/npy.hpp"  // write_file_atomic
 
 namespace wst {
@@ -133,6 +134,9 @@ Audio read_audio(const std::string& path) {
                      std::to_string(info.channels) + " channels, more than the " +
                      std::to_string(st.st_size) + "-byte file can hold");
   if (info.frames == 0) throw InputError(path + ": no audio samples");
+  if (info.frames != SF_COUNT_MAX)
+    check_memory(checked_bytes({std::size_t(info.frames)}, sizeof(double)),
+                 path + ": decoding " + std::to_string(info.frames) + " audio frames");
 
   Audio audio;
   audio.sample_rate = info.samplerate;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "wst/error.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/npy.hpp"  // write_file_atomic
 
 namespace wst {
@@ -183,6 +184,11 @@ Array<double> read_png_gray(const std::string& path) {
     throw InputError(path + ": unsupported PNG layout (" + std::to_string(layout.channels) +
                      " channels of " + std::to_string(layout.bit_depth) + " bits)");
 
+  // The decoded rows and the gray image, before either is allocated.
+  check_memory(checked_bytes({layout.height, layout.rowbytes}, 1) +
+                   checked_bytes({layout.height, layout.width}, sizeof(double)),
+               path + ": decoding a " + std::to_string(layout.width) + " x " +
+                   std::to_string(layout.height) + " PNG");
   std::vector<unsigned char> pixels(layout.height * layout.rowbytes);
   if (!read_rows(h.png, h.info, &layout, pixels.data())) throw corrupt();
 
