@@ -226,6 +226,26 @@ TEST_F(Cli, HelpListsCommandsAndOptions) {
     EXPECT_NE(r.out.find(word), std::string::npos) << word;
 }
 
+// Estimate is the default plan, and the help says what measure trades for its speed.
+TEST_F(Cli, EstimateIsTheDefaultPlan) {
+  for (const char* command : {"scatter1d", "scatter2d", "stft", "demo", "energy"}) {
+    const Result r = run_cli(std::string(command) + " --help");
+    EXPECT_EQ(r.code, 0) << command;
+    EXPECT_NE(r.out.find("{measure,estimate}=estimate"), std::string::npos) << command << r.out;
+    EXPECT_NE(r.out.find("may differ in the last bits"), std::string::npos) << command;
+  }
+}
+
+// The experiments show their own examples, not the top-level ones.
+TEST_F(Cli, ExperimentHelpShowsItsOwnExamples) {
+  for (const std::string command : {"invariance", "energy"}) {
+    const Result r = run_cli(command + " --help");
+    EXPECT_EQ(r.code, 0) << command;
+    EXPECT_NE(r.out.find("wst " + command + " --quick"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("wst scatter2d"), std::string::npos) << r.out;
+  }
+}
+
 TEST_F(Cli, Demo) {
   const Result r = run_cli("demo --plan estimate --threads 2");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -290,6 +310,19 @@ INSTANTIATE_TEST_SUITE_P(
                 2,
                 {"--meta"}},
         BadCase{"UnknownCommand", "scatter3d --J 2", 2, {"unknown command 'scatter3d'"}},
+        BadCase{"NegativeSeedMnist",
+                "mnist --quick --seed -1 --out {dir}",
+                2,
+                {"--seed", "0 to 18446744073709551615", "'-1'"}},
+        BadCase{"NegativeSeedEnergy",
+                "energy --quick --seed -1 --out {dir}",
+                2,
+                {"--seed", "0 to 4294967295", "'-1'"}},
+        BadCase{"NegativeSeedSignal", "signal noise {out} --seed -1", 2, {"--seed", "0 to "}},
+        BadCase{"CnnModelWithNoCnn",
+                "mnist --quick --models LeNet-5 --no-cnn --out {dir}",
+                2,
+                {"--models LeNet-5", "--no-cnn"}},
         BadCase{"NoCommand", "", 2, {"subcommand"}},
         // bad data or files: exit 1
         BadCase{"EmptyArray",
@@ -334,5 +367,85 @@ INSTANTIATE_TEST_SUITE_P(
                 1,
                 {"cannot write"}}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
+
+// ---- an output that is an input, or another output ---------------------------------------------
+
+// {dir} is the test's folder, holding in.npy, link.npy (a symlink to it), hard.npy (a hard link)
+// and a hard link to in.npy at each path of `links`.
+struct SameFile {
+  std::string name, args;
+  std::vector<std::string> links, words;
+};
+std::ostream& operator<<(std::ostream& os, const SameFile& c) { return os << c.name; }
+
+class CliRefusesSameFile : public Cli, public ::testing::WithParamInterface<SameFile> {};
+
+TEST_P(CliRefusesSameFile, WithExit2AndInputUnchanged) {
+  const SameFile& c = GetParam();
+  const std::string in = dir + "/in.npy";
+  fs::copy_file(input("signals"), in);
+  fs::create_symlink("in.npy", dir + "/link.npy");
+  fs::create_hard_link(in, dir + "/hard.npy");
+  for (const auto& link : c.links) {
+    fs::create_directories(fs::path(dir + "/" + link).parent_path());
+    fs::create_hard_link(in, dir + "/" + link);
+  }
+  const auto expand = [&](std::string t) {
+    for (std::size_t i; (i = t.find("{dir}")) != std::string::npos;) t.replace(i, 5, dir);
+    return t;
+  };
+  const std::string before = wst::test::read_file(in);
+  const Result r = run_cli(expand(c.args));
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_TRUE(r.err.starts_with("wst: error: ")) << r.err;
+  for (const auto& word : c.words)
+    EXPECT_NE(r.err.find(expand(word)), std::string::npos) << expand(word) << " not in " << r.err;
+  EXPECT_TRUE(wst::test::read_file(in) == before) << "the input was changed";
+  EXPECT_EQ(r.out, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, CliRefusesSameFile,
+    ::testing::Values(
+        SameFile{"Scatter1dOutIsIn", "scatter1d --J 3 {dir}/in.npy {dir}/in.npy", {},
+                 {"OUT '{dir}/in.npy'", "IN '{dir}/in.npy'", "same file"}},
+        SameFile{"Scatter1dDotSlash", "scatter1d --J 3 {dir}/in.npy {dir}/./in.npy", {},
+                 {"OUT '{dir}/./in.npy'", "IN '{dir}/in.npy'"}},
+        SameFile{"Scatter1dDotDot", "scatter1d --J 3 {dir}/in.npy {dir}/none/../in.npy", {},
+                 {"OUT", "IN"}},
+        SameFile{"Scatter1dSymlink", "scatter1d --J 3 {dir}/in.npy {dir}/link.npy", {},
+                 {"OUT '{dir}/link.npy'", "IN '{dir}/in.npy'"}},
+        SameFile{"Scatter1dHardLink", "scatter1d --J 3 {dir}/in.npy {dir}/hard.npy", {},
+                 {"OUT '{dir}/hard.npy'", "IN"}},
+        SameFile{"Scatter1dMetaIsIn", "scatter1d --J 3 {dir}/in.npy {dir}/o.npy --meta {dir}/in.npy",
+                 {}, {"--meta '{dir}/in.npy'", "IN '{dir}/in.npy'"}},
+        SameFile{"Scatter2dOutIsIn", "scatter2d --J 2 {dir}/in.npy {dir}/link.npy", {},
+                 {"OUT", "IN"}},
+        SameFile{"StftOutIsIn", "stft {dir}/in.npy {dir}/in.npy", {}, {"OUT", "IN"}},
+        SameFile{"StftMetaIsIn", "stft {dir}/in.npy {dir}/o.npy --meta {dir}/hard.npy", {},
+                 {"--meta '{dir}/hard.npy'", "IN '{dir}/in.npy'"}},
+        SameFile{"StftPlotIsOut", "stft {dir}/in.npy {dir}/o.png --plot {dir}/./o.png", {},
+                 {"--plot '{dir}/./o.png'", "OUT '{dir}/o.png'"}},
+        SameFile{"IstftOutIsIn", "istft {dir}/in.npy {dir}/link.npy", {}, {"OUT", "IN"}},
+        SameFile{"CwtPlotIsIn", "cwt {dir}/in.npy {dir}/o.npy --plot {dir}/in.npy", {},
+                 {"--plot", "IN"}},
+        SameFile{"FftOutIsIn", "fft {dir}/in.npy {dir}/in.npy", {}, {"OUT", "IN"}},
+        SameFile{"CompareTfOutIsIn", "compare-tf {dir}/in.npy {dir}/hard.npy", {}, {"OUT", "IN"}},
+        SameFile{"StabilityOutHoldsWav",
+                 "stability --quick --wav {dir}/in.npy --out {dir}/o",
+                 {"o/stability/stability.json"},
+                 {"--out '{dir}/o/stability/stability.json'", "--wav '{dir}/in.npy'"}},
+        SameFile{"InvarianceOutHoldsData",
+                 "invariance --quick --data {dir}/data --out {dir}/o",
+                 {"data/src/digits/3.json", "o/stability/invariance.md"},
+                 {"--out '{dir}/o/stability/invariance.md'", "--data", "3.json"}},
+        SameFile{"EnergyOutHoldsData", "energy --quick --data {dir}/data --out {dir}/o",
+                 {"data/src/digits/0.json", "o/stability/energy.json"},
+                 {"--out", "energy.json", "--data", "0.json"}},
+        SameFile{"ReportReplacesMnistJson",
+                 "report --out {dir}/o --mnist-json {dir}/o/report/mnist.json",
+                 {"o/report/mnist.json"},
+                 {"--mnist-json '{dir}/o/report/mnist.json'", "--out"}}),
+    [](const ::testing::TestParamInfo<SameFile>& info) { return info.param.name; });
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <complex>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -88,5 +89,21 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"CwtDecimated", "cwt --Q 4 --decimated", "signals_f64.npy"},
                       Case{"Fft", "fft", "signals_f32.npy"}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+
+// With the default plan, a first run on a fresh machine (no wisdom yet) and a later one agree.
+TEST(DefaultPlan, BitIdenticalWithFreshWisdom) {
+  const std::string in = inputs() + "/signals_f32.npy", dir = wst::test::temp_dir();
+  const auto run = [&](const std::string& name) {
+    const std::string wisdom = dir + "/wisdom-" + name, out = dir + "/" + name + ".npy";
+    const std::string command = "WST_WISDOM_DIR=" + wisdom + " " + wst::test::cli_path() +
+                                " scatter1d --J 6 --Q 8 " + in + " " + out;
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return wst::test::read_file(out);
+  };
+  const std::string first = run("first");
+  ASSERT_GT(first.size(), 128u) << "no output";
+  EXPECT_TRUE(first == run("second")) << "two runs with fresh wisdom differ";
+  EXPECT_TRUE(first == run("first")) << "a run with the first run's wisdom differs";
+}
 
 }  // namespace

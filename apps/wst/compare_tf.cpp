@@ -15,6 +15,7 @@
 #include "wst/cwt.hpp"
 #include "wst/error.hpp"
 #include "wst/heisenberg.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/stft.hpp"
 
 namespace wst::cli {
@@ -41,6 +42,7 @@ std::string spreads(const HeisenbergBox& b, const Units& u) {
 }
 
 void run_compare(const CompareState& s) {
+  check_distinct_paths({{"IN", s.in}}, {{"OUT", s.out}});
   check_writable(s.out);
   if (!is_png_path(s.out)) throw UsageError(s.out + ": the picture must be a .png file");
   if (!(s.db_range > 0) || !std::isfinite(s.db_range))
@@ -77,8 +79,8 @@ void run_compare(const CompareState& s) {
   const HeisenbergBox window_box = heisenberg_box(w);
   auto wavelet_box = [&](std::size_t k) {
     // A grid holding ±20 time spreads 1/(2πσ_k) of the wavelet.
-    std::size_t n = grid;
-    while (double(n) < 40.0 / (2 * std::numbers::pi * cwt.sigmas()[k])) n *= 2;
+    const std::size_t n = checked_size(40.0 / (2 * std::numbers::pi * cwt.sigmas()[k]), grid,
+                                       std::size_t{1} << 26, "the lowest CWT frequency", true);
     return heisenberg_box(wavelet_on_grid(cp.wavelet, n, cwt.frequencies()[k], cwt.sigmas()[k]));
   };
   std::size_t hi = 0, lo = 0;

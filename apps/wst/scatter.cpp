@@ -135,13 +135,9 @@ struct Scatter1D {
 // so that an error never leaves one without the other).
 template <class Transform>
 void run_scatter(const Transform& t, const ExecOptions& exec, const Files& files) {
+  check_distinct_paths({{"IN", files.in}}, {{"OUT", files.out}, {"--meta", files.meta}});
   check_writable(files.out);
-  if (!files.meta.empty()) {
-    std::error_code ec;
-    if (fs::weakly_canonical(files.meta, ec) == fs::weakly_canonical(files.out, ec))
-      throw UsageError("--meta " + files.meta + ": the metadata file must differ from OUT");
-    check_writable(files.meta);
-  }
+  if (!files.meta.empty()) check_writable(files.meta);
   const FloatArray input = read_input(files.in, t.name, t.min_rank, t.form);
 
   std::visit(

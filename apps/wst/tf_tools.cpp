@@ -1,5 +1,6 @@
 // `wst heisenberg` (time-frequency spread of a window or wavelet) and `wst signal` (the test
 // signals of the time-frequency toolkit: chirp, tones with a click, noise, tone).
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "wst/error.hpp"
 #include "wst/fft.hpp"
 #include "wst/heisenberg.hpp"
+#include "wst/memory_budget.hpp"
 #include "wst/windows.hpp"
 
 namespace wst::cli {
@@ -21,12 +23,6 @@ namespace wst::cli {
 using json = nlohmann::ordered_json;
 
 namespace {
-
-std::size_t next_pow2(double v) {
-  std::size_t n = 1;
-  while (double(n) < v) n *= 2;
-  return n;
-}
 
 // ---- heisenberg -------------------------------------------------------------------------------
 
@@ -64,7 +60,9 @@ void run_heisenberg(const HeisenbergState& s) {
     if (!(sigma > 0 && std::isfinite(sigma)))
       throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
     // The grid holds ±10 time spreads 1/(2πσ) at least.
-    if (N == 0) N = std::max<std::size_t>(4096, next_pow2(20.0 / (2 * std::numbers::pi * sigma) * 2));
+    if (N == 0)
+      N = checked_size(40.0 / (2 * std::numbers::pi * sigma), 4096, std::size_t{1} << 26,
+                       s.sigma > 0 ? "--sigma" : "--xi", /*pow2=*/true);
     box = heisenberg_box(wavelet_on_grid(kind, N, s.xi, sigma));
     char buf[160];
     if (kind == WaveletKind::mexican_hat)
@@ -91,7 +89,8 @@ void run_heisenberg(const HeisenbergState& s) {
     j = {{"file", s.file}};
   } else {
     const WindowSpec spec = window_spec(s.window);
-    if (N == 0) N = std::max<std::size_t>(4096, next_pow2(8.0 * double(spec.length)));
+    if (N == 0)
+      N = checked_size(8.0 * double(spec.length), 4096, std::size_t{1} << 26, "--sigma/--length", true);
     if (spec.length > N)
       throw UsageError("--grid " + std::to_string(N) + ": must be >= the window length " +
                        std::to_string(spec.length));
@@ -161,7 +160,8 @@ void run_signal(const SignalState& s) {
                        num(0.5 * fs) + (s.sample_rate > 0 ? "] Hz" : "] cycles/sample"));
     return f / fs;
   };
-  const std::size_t N = s.samples;
+  const std::size_t N = check_size(s.samples, 1, kMaxLength, "--samples");
+  check_memory(checked_bytes({N}, sizeof(double)), "--samples " + std::to_string(N));
   const double scale = double(N) / 4096.0;  // positions and widths of tones-click scale with N
   std::vector<double> x(N);
   const double pi = std::numbers::pi;
@@ -262,7 +262,8 @@ Command add_signal(CLI::App& parent) {
   app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz");
   app->add_option("--f0", s->f0, "First frequency");
   app->add_option("--f1", s->f1, "Second frequency");
-  app->add_option("--seed", s->seed, "Seed of the noise")->capture_default_str();
+  app->add_option("--seed", s->seed, "Seed of the noise")
+      ->check(seed_range(UINT_MAX))->capture_default_str();
   return {app, [s] { run_signal(*s); }};
 }
 
