@@ -429,6 +429,15 @@ TEST_F(TfCli, SignalsEqualReferenceFiles) {
 
 // ---- cwt --------------------------------------------------------------------------------------
 
+// A comma-separated list is one argument: the positionals after it stay positionals.
+TEST_F(TfCli, CwtFrequencyListBeforeThePositionals) {
+  const std::string chirp = tf_ref("sig_chirp.npy");
+  ASSERT_RUNS("cwt --frequencies 0.1,0.2 " + chirp + " " + out + " --meta " + meta);
+  EXPECT_EQ(doubles(read_json(meta)["frequencies"]), (std::vector<double>{0.1, 0.2}));
+  EXPECT_EQ(wst::read_npy_as<std::complex<double>>(out).shape,
+            (std::vector<std::size_t>{2, 4096}));
+}
+
 TEST_F(TfCli, CwtEqualsLibraryAndModulusIsReal) {
   const std::string chirp = tf_ref("sig_chirp.npy");
   const auto x = wst::read_npy_as<double>(chirp);
@@ -780,7 +789,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"HeisenbergNegativeWaveletSigma",
                 "heisenberg --wavelet morlet --sigma -1 --json",
                 2,
-                {"--sigma -1", "must be > 0"}},
+                {"--sigma: must be a finite number > 0, got '-1'"}},
         // Options that would otherwise be silently ignored, and sizes that would exhaust memory.
         BadCase{"HeisenbergXiWithoutWavelet", "heisenberg --xi 0.1", 2, {"--xi", "--wavelet"}},
         BadCase{"HeisenbergHugeGrid", "heisenberg --grid 100000000000", 2, {"--grid", "2^26"}},

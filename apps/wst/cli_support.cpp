@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -32,6 +34,17 @@ CLI::Validator at_least(long long min) {
         return "must be an integer >= " + std::to_string(min) + ", got '" + text + "'";
       },
       "");  // the option descriptions state the ranges
+}
+
+CLI::Validator positive_real() {
+  return CLI::Validator(
+      [](std::string& text) {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (!text.empty() && *end == '\0' && std::isfinite(value) && value > 0) return std::string();
+        return "must be a finite number > 0, got '" + text + "'";
+      },
+      "");
 }
 
 CLI::Validator seed_range(unsigned long long max) {

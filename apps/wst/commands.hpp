@@ -44,6 +44,10 @@ void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Plan
 // Accepts an integer >= min (CLI11's own range checks print bounds like 1.797e308).
 CLI::Validator at_least(long long min);
 
+// Accepts a finite real number > 0. Options whose absence means "default" take it, so that an
+// explicit 0 or nan is refused instead of silently meaning the default.
+CLI::Validator positive_real();
+
 // Writes FOLDER/NAME.json, NAME.md and NAME.png (the figure), each atomically, removing those
 // already written if a later one fails; then prints the three paths on stdout.
 void write_experiment(const std::string& folder, const std::string& name, const std::string& json,

@@ -124,7 +124,8 @@ Command add_compare_tf(CLI::App& parent) {
   app->add_option("OUT", s->out, "Output .png")->required();
   add_window_options(*app, s->window);
   add_cwt_options(*app, s->cwt, false);
-  app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz (default: the WAV file's)");
+  app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz (default: the WAV file's)")
+      ->check(positive_real());
   app->add_option("--db-range", s->db_range, "Dynamic range of the colour scales in dB")
       ->capture_default_str();
   app->add_flag("--linear", s->linear, "Draw linear magnitudes instead of decibels");

@@ -775,6 +775,7 @@ void render_png(const Figure& figure, const std::string& path) {
   }
 
   const std::string gnuplot = required_gnuplot();
+  remove_stale_temporaries(temp_folder_parent(), "wst-plot");
   const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
   std::string script = "set terminal pngcairo size " + std::to_string(figure.width) + "," +
@@ -906,6 +907,7 @@ void render_grid_png(const TileGrid& g, const std::string& path) {
   }
 
   const std::string gnuplot = required_gnuplot_for("render_grid_png");
+  remove_stale_temporaries(temp_folder_parent(), "wst-plot");
   const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
   std::string script = "set terminal pngcairo size " + std::to_string(width) + "," +

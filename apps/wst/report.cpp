@@ -395,6 +395,7 @@ std::vector<std::string> chromium_argv(const std::string& chromium, const std::s
 // Renders `page` in headless Chromium: once to read the page height its script records at a
 // width of 1280 pixels, then to write a full-page screenshot of 1280 × that height to `png`.
 void screenshot(const std::string& chromium, const std::string& page, const std::string& png) {
+  remove_stale_temporaries(temp_folder_parent(), "wst-chromium");
   const TempFolder work(temp_folder_pattern("wst-chromium"));
   const std::string profile = work.path() + "/profile", dom = work.path() + "/dom.html",
                     log = work.path() + "/chromium.log";
@@ -481,7 +482,8 @@ void run_report(ReportConfig c, bool mnist_json_given) {
     if (ec || ::access(out.c_str(), W_OK | X_OK) != 0)
       throw IoError(out.string() + ": cannot create or write the output folder" +
                     (ec ? ": " + ec.message() : ": " + std::string(std::strerror(errno))));
-    TempFolder tmp((out / ".report-XXXXXX").string());
+    remove_stale_temporaries(out.string(), ".report");  // of killed runs
+    TempFolder tmp((out / (".report-" + std::to_string(::getpid()) + "-XXXXXX")).string());
     rp::Settings s;
     s.dir = tmp.path();
     s.out = c.out;

@@ -44,7 +44,8 @@ void add_side_outputs(CLI::App& app, Outputs& o, bool picture) {
       ->type_name("FILE.json");
   app.add_option("--sample-rate", o.sample_rate,
                  "Sample rate in Hz (default: the WAV file's; none for .npy input), for axes and "
-                 "frequencies in Hz");
+                 "frequencies in Hz")
+      ->check(positive_real());
   if (!picture) return;
   app.add_option("--plot", o.picture, "Also draw the first signal's transform to this PNG")
       ->type_name("FILE.png");

@@ -220,14 +220,16 @@ Command add_heisenberg(CLI::App& parent) {
       ->capture_default_str();
   app->add_option("--sigma", s->sigma,
                   "Gaussian window: std in samples (default L/8); wavelet: bandwidth in "
-                  "cycles/sample (default: constant-Q value for --Q)");
+                  "cycles/sample (default: constant-Q value for --Q)")
+      ->check(positive_real());
   app->add_option("-Q,--Q", s->Q, "Voices per octave setting the default wavelet bandwidth")
       ->capture_default_str();
   s->file_opt = app->add_option("--file", s->file, "A sampled window or wavelet: .npy (real or "
                                 "complex, shape (N,)) or .wav");
   app->add_option("--grid", s->grid, "Grid length N (default: 4096 or more, to hold g)")
       ->check(at_least(1));
-  app->add_option("--sample-rate", s->sample_rate, "Also print the spreads in seconds and Hz");
+  app->add_option("--sample-rate", s->sample_rate, "Also print the spreads in seconds and Hz")
+      ->check(positive_real());
   app->add_flag("--json", s->as_json, "Print JSON instead of text");
   app->callback([s, app] {
     // A Gaussian given only by σ gets a window of 12σ (±6σ, truncating a relative 1e-8 of
@@ -259,9 +261,10 @@ Command add_signal(CLI::App& parent) {
   app->add_option("--samples", s->samples, "Length N, 1 to 2^31")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 31))
       ->capture_default_str();
-  app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz");
-  app->add_option("--f0", s->f0, "First frequency");
-  app->add_option("--f1", s->f1, "Second frequency");
+  app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz, > 0")
+      ->check(positive_real());
+  app->add_option("--f0", s->f0, "First frequency")->check(positive_real());
+  app->add_option("--f1", s->f1, "Second frequency")->check(positive_real());
   app->add_option("--seed", s->seed, "Seed of the noise")
       ->check(seed_range(UINT_MAX))->capture_default_str();
   return {app, [s] { run_signal(*s); }};

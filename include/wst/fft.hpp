@@ -70,6 +70,8 @@ class FftPlan {
 // FFTW wisdom (measured plans) of both precisions, kept in `folder` as wisdom-f32 / wisdom-f64 so
 // that FFTW_MEASURE planning is paid once per machine. load returns false if none was found;
 // save writes atomically and returns false on failure. Both are safe to call from any thread.
+// load reads only regular files (at most 16 MiB, no symlink, never blocking on a FIFO or device);
+// save writes a fresh, unpredictable temporary (O_EXCL, O_NOFOLLOW, mode 0600) and renames it.
 bool load_wisdom(const std::string& folder);
 bool save_wisdom(const std::string& folder);
 

@@ -28,12 +28,18 @@ Array<T> read_npy_as(const std::string& path);
 // The dtype of an array as NumPy writes it ('<f4', '<f8', '<i8', '<c8', '<c16').
 std::string npy_dtype_name(const NpyArray& a);
 
-// Writes a version-1.0 .npy file atomically: to a temporary name in the same folder, then
-// renamed. On failure nothing is left at `path` (IoError).
+// Writes a version-1.0 .npy file atomically: to "<path>.tmp.<pid>.<n>" in the same folder, then
+// renamed. On failure nothing new is left at `path` (IoError). Stale temporaries of dead processes
+// beside `path` are removed. Special cases:
+//  - a character device or FIFO is written straight into, never replaced;
+//  - a symlink is followed: the write happens atomically at its (possibly dangling) target;
+//  - an existing file keeps its permission bits; a hard-linked one (more names than one) gets the
+//    new content copied in, so all names see it: not atomic;
+//  - a read-only file, block device, socket or folder is refused (IoError), left untouched.
 template <class T>
 void write_npy(const std::string& path, const Array<T>& a);
 
-// Writes `text` to `path` atomically (temporary file + rename). Throws IoError.
+// Writes `text` to `path` like write_npy (atomically, same special cases). Throws IoError.
 void write_file_atomic(const std::string& path, const std::string& text);
 
 }  // namespace wst

@@ -1,7 +1,7 @@
 // Temporary files and folders, and what an interrupted run does with them (issue 8).
 //
 // Every writer creates its output under a temporary name and renames it into place, so a failed
-// run leaves nothing. A run killed by SIGINT, SIGTERM or SIGHUP never reaches its destructors;
+// run leaves nothing. A run killed by a signal never reaches its destructors;
 // the temporaries alive at that moment are listed in a registry, and the thread started by
 // remove_temporaries_on_signals() removes them (and kills registered child process groups)
 // before the process dies of the signal it received.
@@ -68,11 +68,21 @@ class TempFolder {
   RemoveOnInterrupt guard_;
 };
 
-// "$TMPDIR/<name>-XXXXXX" ($TMPDIR defaulting to /tmp), a pattern for TempFolder.
+// "$TMPDIR/<name>-<pid>-XXXXXX" ($TMPDIR defaulting to /tmp), a pattern for TempFolder.
 std::string temp_folder_pattern(const std::string& name);
 
-// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and so in every thread started after)
-// and starts a thread that waits for them. On one, it removes every registered path, kills every
+// $TMPDIR, or /tmp: the folder temp_folder_pattern() names.
+std::string temp_folder_parent();
+
+// Removes the folders "<folder>/<name>-<pid>-XXXXXX" (as made from a "<name>-<pid>-XXXXXX"
+// pattern) whose process no longer exists: what a run killed by SIGKILL left. Best effort.
+void remove_stale_temporaries(const std::string& folder, const std::string& name);
+
+// Blocks every signal whose default action ends the process and that can be sent from outside
+// (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+// SIGPIPE) in the calling thread (and so in every thread started after) and starts a thread that
+// waits for them. Blocked, a SIGPIPE or SIGXFSZ caused by a write makes it fail with EPIPE or
+// EFBIG instead, an IoError whose temporary is removed as usual. On one, it removes every registered path, kills every
 // registered process group and then lets the signal kill the process (exit status as before).
 // Signals the process ignores (e.g. SIGINT of a background job) stay ignored. Call it first in
 // main(), before any other thread exists; later calls do nothing. A library user who never calls

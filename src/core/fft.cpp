@@ -2,9 +2,16 @@
 
 #include <fftw3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
 #include <mutex>
 #include <stdexcept>
 
@@ -140,27 +147,81 @@ void FftPlan<T>::operator()(complex* in, T* out) const {
   Api<T>::exec_c2r(static_cast<typename Api<T>::plan>(plan_), reinterpret_cast<C*>(in), out);
 }
 
+namespace {
+
+// The content of a regular wisdom file of at most 16 MiB ("" otherwise). Opened without following
+// a symlink or blocking, so a FIFO or device there cannot hang the run.
+std::string read_wisdom(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string text;
+  struct stat st{};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (16 << 20)) {
+    text.resize(std::size_t(st.st_size));
+    std::size_t got = 0;
+    while (got < text.size()) {
+      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += std::size_t(n);
+    }
+    text.resize(got);
+  }
+  ::close(fd);
+  return text;
+}
+
+// Writes `text` to a fresh, unpredictable temporary beside `path` (never through a symlink) and
+// renames it into place.
+bool write_wisdom(const std::string& path, const std::string& text) {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  std::string tmp;
+  int fd = -1;
+  RemoveOnInterrupt guard;
+  for (int attempt = 0; attempt < 10 && fd < 0; ++attempt) {
+    tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++) + "." +
+          std::to_string(rd());
+    guard = RemoveOnInterrupt::created_by([&] {
+      fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      return fd >= 0 ? tmp : std::string();
+    });
+  }
+  if (fd < 0) return false;
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += std::size_t(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (ok && ::rename(tmp.c_str(), path.c_str()) == 0) return true;
+  ::unlink(tmp.c_str());
+  return false;
+}
+
+}  // namespace
+
 bool load_wisdom(const std::string& folder) {
   std::lock_guard<std::mutex> lock(planner_lock());
-  const bool f = fftwf_import_wisdom_from_filename((folder + "/wisdom-f32").c_str()) != 0;
-  const bool d = fftw_import_wisdom_from_filename((folder + "/wisdom-f64").c_str()) != 0;
+  const std::string f32 = read_wisdom(folder + "/wisdom-f32");
+  const std::string f64 = read_wisdom(folder + "/wisdom-f64");
+  const bool f = !f32.empty() && fftwf_import_wisdom_from_string(f32.c_str()) != 0;
+  const bool d = !f64.empty() && fftw_import_wisdom_from_string(f64.c_str()) != 0;
   return f || d;
 }
 
 bool save_wisdom(const std::string& folder) {
   std::lock_guard<std::mutex> lock(planner_lock());
-  auto save = [&](const std::string& name, auto export_fn) {
-    const std::string path = folder + "/" + name, tmp = path + ".tmp." + std::to_string(::getpid());
-    bool exported = false;
-    const RemoveOnInterrupt guard = RemoveOnInterrupt::created_by([&] {
-      exported = export_fn(tmp.c_str()) != 0;
-      return tmp;
-    });
-    if (!exported) return std::remove(tmp.c_str()), false;
-    return std::rename(tmp.c_str(), path.c_str()) == 0;
+  auto save = [&](const std::string& name, char* text) {
+    if (!text) return false;
+    const bool ok = write_wisdom(folder + "/" + name, text);
+    std::free(text);
+    return ok;
   };
-  const bool f = save("wisdom-f32", fftwf_export_wisdom_to_filename);
-  const bool d = save("wisdom-f64", fftw_export_wisdom_to_filename);
+  const bool f = save("wisdom-f32", fftwf_export_wisdom_to_string());
+  const bool d = save("wisdom-f64", fftw_export_wisdom_to_string());
   return f && d;
 }
 

@@ -60,9 +60,11 @@ void remove_entry(std::uint64_t id) noexcept {
 sigset_t interrupt_signals() {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
+  // Every signal that kills by default and can come from outside. SIGPIPE and SIGXFSZ, once
+  // blocked, turn into EPIPE and EFBIG errors of write(), reported and cleaned up as usual.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+                  SIGXCPU, SIGXFSZ, SIGPIPE})
+    sigaddset(&set, sig);
   return set;
 }
 
@@ -141,7 +143,29 @@ void TempFolder::release() noexcept {
 
 std::string temp_folder_pattern(const std::string& name) {
   const char* base = std::getenv("TMPDIR");
-  return std::string(base && *base ? base : "/tmp") + "/" + name + "-XXXXXX";
+  return std::string(base && *base ? base : "/tmp") + "/" + name + "-" +
+         std::to_string(::getpid()) + "-XXXXXX";
+}
+
+std::string temp_folder_parent() {
+  const char* base = std::getenv("TMPDIR");
+  return base && *base ? base : "/tmp";
+}
+
+void remove_stale_temporaries(const std::string& folder, const std::string& name) {
+  const std::string prefix = name + "-";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string n = e.path().filename().string();
+    if (!n.starts_with(prefix)) continue;
+    const std::size_t dash = n.find('-', prefix.size());
+    if (dash == std::string::npos || dash == prefix.size() || n.size() - dash - 1 != 6) continue;
+    const std::string pid = n.substr(prefix.size(), dash - prefix.size());
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(pid_t(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    if (e.is_directory(rm) && !e.is_symlink(rm)) std::filesystem::remove_all(e.path(), rm);
+  }
 }
 
 void remove_temporaries_on_signals() {
