@@ -495,16 +495,6 @@ TEST(Png, WriteRejectsBadSizesAndUnwritablePaths) {
 }
 
 
-// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
-struct ScopedMemoryLimit {
-  explicit ScopedMemoryLimit(const char* v) {
-    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
-    ::setenv("WST_MEMORY_LIMIT", v, 1);
-  }
-  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
-  std::string saved;
-  bool had = false;
-};
 
 TEST(Png, LargeImageIsCheckedAgainstTheMemoryLimitBeforeDecoding) {
   // An 8192 x 8192 gray PNG of zeros compresses to about 65 KB; decoding it needs ~576 MiB.
@@ -514,7 +504,7 @@ TEST(Png, LargeImageIsCheckedAgainstTheMemoryLimitBeforeDecoding) {
   const std::string path = wst::test::temp_dir() + "/big.png";
   ASSERT_EQ(write_png_with_libpng(path, spec), "");
   spec.rows = {};
-  const ScopedMemoryLimit limit("256M");
+  const wst::test::ScopedMemoryLimit limit("256M");
   const std::string m = message_of<wst::InputError>([&] { wst::read_png_gray(path); });
   EXPECT_NE(m.find("8192 x 8192 PNG"), std::string::npos) << m;
   EXPECT_NE(m.find("WST_MEMORY_LIMIT"), std::string::npos) << m;

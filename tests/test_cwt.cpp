@@ -551,19 +551,9 @@ TEST(Cwt, HugeSigmaRatioStaysDefined) {
 }
 
 
-// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
-struct ScopedMemoryLimit {
-  explicit ScopedMemoryLimit(const char* v) {
-    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
-    ::setenv("WST_MEMORY_LIMIT", v, 1);
-  }
-  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
-  std::string saved;
-  bool had = false;
-};
 
 TEST(Cwt, ScalesTimesLengthIsCheckedAtConstruction) {
-  const ScopedMemoryLimit limit("1M");
+  const wst::test::ScopedMemoryLimit limit("1M");
   CwtParams p;
   p.frequencies = log_frequencies(0.001, 0.4, 64);
   const std::string m = test::message_of<InputError>([&] { BasicCwt<double>(65536, p); });

@@ -133,16 +133,6 @@ TEST(Heisenberg, BadInputIsRejectedWithAClearMessage) {
 }
 
 
-// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
-struct ScopedMemoryLimit {
-  explicit ScopedMemoryLimit(const char* v) {
-    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
-    ::setenv("WST_MEMORY_LIMIT", v, 1);
-  }
-  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
-  std::string saved;
-  bool had = false;
-};
 
 TEST(Heisenberg, WindowWhoseSquaresUnderflowHasFiniteSpreads) {
   // gauss σ = 0.018 on 64 samples: the two central values are ~1e-324, their squares 0.
@@ -185,7 +175,7 @@ TEST(CheckedSize, RoundsAndRefusesAbsurdSizesQuickly) {
 }
 
 TEST(Heisenberg, GridsAndWindowsBeyondTheMemoryLimitFailFirst) {
-  const ScopedMemoryLimit limit("64M");
+  const wst::test::ScopedMemoryLimit limit("64M");
   WindowSpec w;
   w.length = 16;
   const std::string m = test::message_of<InputError>([&] { window_on_grid(w, std::size_t{1} << 30, 0); });

@@ -255,19 +255,9 @@ TEST(Scattering1DErrors, BadParametersThrowUsageError) {
 }
 
 
-// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value.
-struct ScopedMemoryLimit {
-  explicit ScopedMemoryLimit(const char* v) {
-    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved = old, had = true;
-    ::setenv("WST_MEMORY_LIMIT", v, 1);
-  }
-  ~ScopedMemoryLimit() { had ? (void)::setenv("WST_MEMORY_LIMIT", saved.c_str(), 1) : (void)::unsetenv("WST_MEMORY_LIMIT"); }
-  std::string saved;
-  bool had = false;
-};
 
 TEST(Scattering1D, OrderThreeTreeIsCheckedBeforeItIsBuilt) {
-  const ScopedMemoryLimit limit("128M");
+  const wst::test::ScopedMemoryLimit limit("128M");
   // 32 wavelets per octave at both orders: about 1.8 million order-3 paths.
   const std::string m = test::message_of<InputError>([] { BasicScattering1D<float>(8, 256, {32, 32}, 0, 3); });
   EXPECT_NE(m.find("1-D scattering tree of"), std::string::npos) << m;

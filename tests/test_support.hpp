@@ -2,6 +2,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <functional>
 #include <ostream>
 #include <random>
@@ -18,6 +19,27 @@ std::string kymatio_ref(const std::string& relative);
 std::string cli_path();
 // A fresh empty temporary folder (removed at exit).
 std::string temp_dir();
+
+// Sets WST_MEMORY_LIMIT for a scope, restoring the previous value (or its absence) after.
+class ScopedMemoryLimit {
+ public:
+  explicit ScopedMemoryLimit(const char* value) {
+    if (const char* old = std::getenv("WST_MEMORY_LIMIT")) saved_ = old, had_ = true;
+    ::setenv("WST_MEMORY_LIMIT", value, 1);
+  }
+  ~ScopedMemoryLimit() {
+    if (had_)
+      ::setenv("WST_MEMORY_LIMIT", saved_.c_str(), 1);
+    else
+      ::unsetenv("WST_MEMORY_LIMIT");
+  }
+  ScopedMemoryLimit(const ScopedMemoryLimit&) = delete;
+  ScopedMemoryLimit& operator=(const ScopedMemoryLimit&) = delete;
+
+ private:
+  std::string saved_;
+  bool had_ = false;
+};
 
 // The contents of a file ("" if it cannot be read).
 std::string read_file(const std::string& path);
