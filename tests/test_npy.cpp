@@ -185,6 +185,16 @@ TEST_F(Npy, ReadsVersion2And3) {
   }
 }
 
+// NumPy writes '=f4' for native-endian arrays built from some buffers; here native is '<'.
+TEST_F(Npy, ReadsNativeByteOrderDescr) {
+  const std::string path = file("native.npy");
+  write_raw(path, npy_bytes(1, "{'descr': '=f4', 'fortran_order': False, 'shape': (3,), }",
+                            bytes_of<float>({0.5f, -3, 7})));
+  const auto a = wst::read_npy(path);
+  ASSERT_TRUE(std::holds_alternative<wst::Array<float>>(a));
+  EXPECT_EQ(std::get<wst::Array<float>>(a).data, (std::vector<float>{0.5f, -3, 7}));
+}
+
 TEST_F(Npy, ParsesHeaderVariants) {
   const std::string path = file("h.npy");
   // Keys in another order, double quotes, no trailing comma, odd spacing, Python 2 longs.

@@ -445,7 +445,10 @@ NpyArray read_npy(const std::string& path) {
   check_available(f.get(), header_len, path, "header");
   std::string text(header_len, '\0');
   read_exactly(f.get(), text.data(), header_len, path, "header");
-  const Header h = HeaderParser(text, path).parse();
+  Header h = HeaderParser(text, path).parse();
+  // '=' is native byte order, and so is '|' for one-byte types: little-endian here.
+  static_assert(std::endian::native == std::endian::little);
+  if (h.descr.size() > 1 && h.descr[0] == '=') h.descr[0] = '<';
 
   if (h.fortran_order)
     format_error(
