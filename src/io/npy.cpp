@@ -377,12 +377,14 @@ class TempFile {
   }
 
   void copy_into_target() {
-    const int out = ::open(target_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    struct Fd {
+      int fd;
+      ~Fd() {
+        if (fd >= 0) ::close(fd);
+      }
+    } target{::open(target_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC)};
+    const int out = target.fd;
     if (out < 0) write_error(target_, errno);
-    std::unique_ptr<int, void (*)(int*)> close_out(new int(out), [](int* f) {
-      ::close(*f);
-      delete f;
-    });
     if (::lseek(fd_, 0, SEEK_SET) != 0) write_error(target_, errno);
     std::vector<char> buf(1 << 20);
     for (;;) {
@@ -393,7 +395,7 @@ class TempFile {
       write_all(out, {buf.data(), std::size_t(n)});
     }
     if (::fsync(out) != 0) write_error(target_, errno);
-    if (::close(*close_out.release()) != 0) write_error(target_, errno);
+    if (::close(std::exchange(target.fd, -1)) != 0) write_error(target_, errno);
   }
 
   std::string target_, path_;
