@@ -1,4 +1,4 @@
-// Issue 8: the bad-input catalogue. One table of (command line, exit code, message fragments)
+// The bad-input catalogue. One table of (command line, exit code, message fragments)
 // covering every class of bad input to the file-reading commands (empty, wrong rank or dtype,
 // sizes too small for J, NaN/Inf, truncated and hostile headers, requests above the memory limit,
 // unwritable outputs), run through the CLI; after each, the output folder must be empty (no

@@ -103,7 +103,7 @@ TEST(Deform, RejectsNonFiniteInput) {
             std::string::npos);
 }
 
-// ---- issue 5: boundaries, translations, 1D deformations, fields and ‖τ‖ -------------------------
+// ---- boundaries, translations, 1D deformations, fields and ‖τ‖ -------------------------
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Issue 8: determinism. The same command gives a bit-identical .npy file across runs and across
+// Determinism. The same command gives a bit-identical .npy file across runs and across
 // thread counts (--threads 1, 2, 3 on a batch of 7, which no thread count divides evenly).
 // FFTW plans are made with --plan estimate, whose choice of algorithm does not depend on timing
 // (docs/RELIABILITY.md, "Determinism").

@@ -1,4 +1,4 @@
-// `wst report` (issue 7), checked in a real browser: a --quick report is opened by headless
+// `wst report`, checked in a real browser: a --quick report is opened by headless
 // Chromium (Debian's chromium; the test FAILS, never skips, without it), whose dumped DOM must
 // show every image loaded (naturalWidth > 0, recorded by the page's own script), no error or
 // console message, and the five sections with their captions and commands; a second Chromium run

@@ -47,7 +47,7 @@ std::string wisdom_dir() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // First, before any thread exists: an interrupted run removes its temporary files (issue 8).
+  // First, before any thread exists: an interrupted run removes its temporary files.
   wst::remove_temporaries_on_signals();
   CLI::App app(
       "Wavelet scattering (Kymatio-compatible) and time-frequency transforms of .npy, WAV and "

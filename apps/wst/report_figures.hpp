@@ -1,4 +1,4 @@
-// The figures of `wst report` (issue 7), one function per step of the argument of Mallat (2016),
+// The figures of `wst report`, one function per step of the argument of Mallat (2016),
 // "Understanding deep convolutional networks": each writes its pictures (PNG, through plot.hpp)
 // into the report folder and returns what the page shows about them: captions, the command lines
 // that regenerate them, small tables of the numbers behind them, and what is missing and why.

@@ -30,7 +30,7 @@ template <class T>
 void rotate_2d(const T* x, std::size_t M, std::size_t N, double angle, T* out,
                Interpolation interp = Interpolation::cubic);
 
-// ---- issue 5: translations, general deformations in 1D and 2D, diffeomorphisms, ‖τ‖ ----------
+// ---- translations, general deformations in 1D and 2D, diffeomorphisms, ‖τ‖ ----------
 
 // What lies outside the sampled grid: the signal repeated (periodic), zeros, or the signal
 // mirrored about its end samples (reflect: x[−1] = x[1], as numpy.pad's 'reflect').

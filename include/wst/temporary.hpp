@@ -1,4 +1,4 @@
-// Temporary files and folders, and what an interrupted run does with them (issue 8).
+// Temporary files and folders, and what an interrupted run does with them.
 //
 // Every writer creates its output under a temporary name and renames it into place, so a failed
 // run leaves nothing. A run killed by a signal never reaches its destructors;

@@ -11,7 +11,7 @@
 // frequency 5/(2π) per unit scale and no zero-mean correction; its 'mexh' is the Ricker wavelet,
 // whose peak frequency is √2/(2π)·(1/s), not the 0.25/s that pywt.central_frequency reports.
 #include "wst/cwt.hpp"
-#include "wst/memory_budget.hpp"  // issue 8: memory limit
+#include "wst/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 #include <atomic>
@@ -594,7 +594,7 @@ Array<std::complex<T>> BasicCwt<T>::operator()(const Array<T>& x) const {
   const std::size_t batch = shape_size(shape);
   shape.push_back(scales());
   shape.push_back(impl_->N);
-  check_memory(checked_bytes({batch, scales(), impl_->N}, sizeof(std::complex<T>)),  // issue 8
+  check_memory(checked_bytes({batch, scales(), impl_->N}, sizeof(std::complex<T>)),
                "CWT of " + std::to_string(batch) + " signals of length " +
                    std::to_string(impl_->N) + " at " + std::to_string(scales()) + " scales");
   Array<std::complex<T>> out(shape);
@@ -620,7 +620,7 @@ DecimatedCwt<T> BasicCwt<T>::decimated(const Array<T>& x) const {
     d.offset.push_back(d.block);
     d.block += d.length.back();
   }
-  check_memory(checked_bytes({batch, d.block}, sizeof(std::complex<T>)),  // issue 8
+  check_memory(checked_bytes({batch, d.block}, sizeof(std::complex<T>)),
                "decimated CWT of " + std::to_string(batch) + " signals of length " +
                    std::to_string(p.N));
   d.data.resize(batch * d.block);

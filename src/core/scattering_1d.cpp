@@ -1,6 +1,6 @@
 // 1D scattering cascade, spec §1.9–§1.12 (Andén & Mallat 2014, §III).
 #include "wst/scattering_1d.hpp"
-#include "wst/memory_budget.hpp"  // issue 8: memory limit
+#include "wst/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 #include <cmath>
@@ -267,7 +267,7 @@ Array<T> BasicScattering1D<T>::operator()(const Array<T>& x) const {
   const std::size_t batch = shape_size(s);
   s.push_back(channels());
   s.push_back(output_length());
-  check_memory(checked_bytes({batch, channels(), output_length()}, sizeof(T)),  // issue 8
+  check_memory(checked_bytes({batch, channels(), output_length()}, sizeof(T)),
                "1-D scattering of " + std::to_string(batch) + " signals of length " +
                    std::to_string(input_length()));
   Array<T> out(s);

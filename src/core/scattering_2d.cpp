@@ -1,6 +1,6 @@
 // 2D scattering cascade, spec §2.8–§2.9 (Bruna & Mallat 2013, §2–3).
 #include "wst/scattering_2d.hpp"
-#include "wst/memory_budget.hpp"  // issue 8: memory limit
+#include "wst/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 
@@ -320,7 +320,7 @@ Array<T> BasicScattering2D<T>::operator()(const Array<T>& x) const {
   const std::size_t batch = shape_size(s);
   s.insert(s.end(), {channels(), output_rows(), output_cols()});
   check_memory(checked_bytes({batch, channels(), output_rows(), output_cols()}, sizeof(T)),
-               "2-D scattering of " + std::to_string(batch) + " images of " +  // issue 8
+               "2-D scattering of " + std::to_string(batch) + " images of " +
                    std::to_string(b.M) + " x " + std::to_string(b.N));
   Array<T> out(s);
   impl_->run(x.data.data(), batch, out.data.data());

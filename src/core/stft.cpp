@@ -1,5 +1,5 @@
 #include "wst/stft.hpp"
-#include "wst/memory_budget.hpp"  // issue 8: memory limit
+#include "wst/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 #include <atomic>
@@ -341,7 +341,7 @@ struct BasicStft<T>::Impl {
     Shape shape(x.shape.begin(), x.shape.end() - 1);
     shape.push_back(bins);
     shape.push_back(M);
-    check_memory(checked_bytes({x.size() / N, bins, M}, sizeof(C)),  // issue 8
+    check_memory(checked_bytes({x.size() / N, bins, M}, sizeof(C)),
                  "STFT of " + std::to_string(x.size() / N) + " signals of length " +
                      std::to_string(N));
     Array<C> out(shape);

@@ -28,8 +28,8 @@
 #include <utility>
 
 #include "wst/error.hpp"
-#include "wst/memory_budget.hpp"  // issue 8: memory limit
-#include "wst/temporary.hpp"      // issue 8: temporaries removed on an interrupt
+#include "wst/memory_budget.hpp"  // memory limit
+#include "wst/temporary.hpp"      // temporaries removed on an interrupt
 
 namespace wst {
 
@@ -238,7 +238,7 @@ NpyArray read_data(std::FILE* f, Shape shape, const std::string& path) {
       format_error(path, "shape " + shape_string(shape) + " is too large");
   const std::string what = "data for shape " + shape_string(shape);
   check_available(f, bytes, path, what);
-  check_memory(bytes, path + ": " + what);  // issue 8: fail fast, not by the OOM killer
+  check_memory(bytes, path + ": " + what);  // fail fast, not by the OOM killer
   Array<T> a(std::move(shape));
   read_exactly(f, a.data.data(), bytes, path, what);
   return a;
