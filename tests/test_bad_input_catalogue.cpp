@@ -134,6 +134,15 @@ const std::map<std::string, std::function<void(const std::string&)>>& makers() {
       {"nan2d.npy", [=](auto& p) { save<double>(p, {2, 32, 32}, 0, 40, nan); }},
       {"inf2d.npy", [=](auto& p) { save<float>(p, {2, 32, 32}, 0, 2000, inf); }},
       {"nan_spectra.npy", [=](auto& p) { save<std::complex<float>>(p, {2, 129, 9}, 0, 5, nan); }},
+      // finite, but results beyond the type: 1024 values of 3e38 sum to 3e41 in a float32 FFT
+      {"huge1d.npy", [](auto& p) { save<float>(p, {2, 1024}, 3e38); }},
+      // 32 dimensions: the scattering's output would have 33, more than NumPy loads
+      {"dims32.npy",
+       [](auto& p) {
+         wst::Shape s(31, 1);
+         s.push_back(256);
+         save<float>(p, s);
+       }},
       // truncated
       {"truncated_data.npy",
        [](auto& p) { write_raw_npy(p, dict("<f4", "(2, 1024)"), std::string(1000, '\0')); }},
@@ -346,6 +355,10 @@ INSTANTIATE_TEST_SUITE_P(
              {"{nan2d.npy}: ", "NaN"}}},
         Row{{"InfTo2D", "scatter2d --J 2 {inf2d.npy} {out}" + est, 1, {"{inf2d.npy}: ", "Inf"}}},
         Row{{"NaNToFft", "fft {nan1d.npy} {out}" + est, 1, {"{nan1d.npy}: ", "NaN"}}},
+        Row{{"FftOverflowsFloat32", "fft {huge1d.npy} {out}" + est, 1,
+             {"{huge1d.npy}: ", "overflows the range of float32"}}},
+        Row{{"OutputOf33Dimensions", "scatter1d --J 4 {dims32.npy} {out}" + est, 1,
+             {"{out}: an array of 33 dimensions", "NumPy reads at most 32"}}},
         Row{{"InfToStft", "stft {inf1d.npy} {out} --length 64" + est, 1, {"{inf1d.npy}: ", "Inf"}}},
         Row{{"NaNToCwt", "cwt {nan1d.npy} {out}" + est, 1, {"{nan1d.npy}: ", "NaN"}}},
         Row{{"NaNToIstft", "istft {nan_spectra.npy} {out}" + est, 1,
@@ -431,7 +444,7 @@ INSTANTIATE_TEST_SUITE_P(
         Row{{"HeisenbergXiTiny", "heisenberg --wavelet morlet --xi 1e-6", 2,
              {"--xi needs a size of 1.22422e+08"}}},
         Row{{"HeisenbergSigmaHuge", "heisenberg --window gauss --sigma 1e6", 2,
-             {"--sigma/--length needs a size of"}}},
+             {"--sigma needs a size of"}}},
         // ---- an option given explicitly is checked, never read as "use the default"
         Row{{"CwtFmaxNan", "cwt --fmax nan {signals.npy} {out}", 2,
              {"--fmax: must be a finite number > 0, got 'nan'"}}},

@@ -130,6 +130,30 @@ TEST_F(Cli, Scatter2dFloat64MatchesLibrary) {
   EXPECT_EQ(list_dir(dir), std::vector<std::string>{"out.npy"});  // no meta, no temporaries
 }
 
+// Finite input of any magnitude: float32 images near 1e30 (whose modulus squares overflow
+// without the exact power-of-two rescaling of docs/architecture.md "Range") give 2^100 times the
+// unit-scale result; a result beyond float32 is refused (exit 1), never written as Inf.
+TEST_F(Cli, LargeFiniteInputIsScatteredOrRefusedNeverInf) {
+  auto x = wst::read_npy_as<float>(input("images_f32"));
+  for (float& v : x.data) v = std::ldexp(v, 100);
+  const std::string big = dir + "/big.npy";
+  wst::write_npy(big, x);
+  Result r = run_cli("scatter2d --J 2 " + input("images_f32") + " " + dir + "/unit.npy");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_cli("scatter2d --J 2 " + big + " " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto unit = wst::read_npy_as<float>(dir + "/unit.npy"), got = wst::read_npy_as<float>(out);
+  ASSERT_EQ(got.shape, unit.shape);
+  for (std::size_t i = 0; i < got.size(); ++i)
+    ASSERT_EQ(got.data[i], std::ldexp(unit.data[i], 100)) << i;
+  // A float32 FFT of 64 values of 3e38 sums to 1.9e40.
+  wst::write_npy(big, wst::Array<float>({64}, std::vector<float>(64, 3e38f)));
+  r = run_cli("fft " + big + " " + dir + "/X.npy");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("overflows the range of float32"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir + "/X.npy"));
+}
+
 // Pictures and sounds go in directly: a PNG is scattered as its float64 luminance, an audio file
 // as its float64 samples, exactly as the library scatters what read_png_gray/read_audio return.
 TEST_F(Cli, ScatterReadsPngAndWav) {

@@ -70,8 +70,8 @@ TEST(MorletCenters1D, Q16CheckValues) {
 }
 
 TEST(MorletCenters1D, DegenerateGeneratorQ100J5) {
-  // §1.2 quirk 9: σ(ξ_max) ≤ σ_min, so the geometric part is empty and the linear part starts at
-  // the elbow ξ_e = σ(ξ_max).
+  // §1.2 step 4 (§3 quirk 9): σ(ξ_max) ≤ σ_min, so the geometric part is empty and the linear
+  // part starts at the elbow ξ_e = σ(ξ_max).
   const int Q = 100, J = 5;
   const double xi_max = std::max(1.0 / (1.0 + std::pow(2.0, 3.0 / Q)), 0.35);
   const double f = std::pow(2.0, -1.0 / Q);

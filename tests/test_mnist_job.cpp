@@ -88,6 +88,14 @@ TEST(MnistJob, ReadsOfficialIdxFiles) {
   write("train", 0, 400);
   write("t10k", 400, 200);
   const std::string out = wst::test::temp_dir();
+  // An explicit --test-size beyond the test digits is refused (the default takes them all).
+  const Result big =
+      run_cli("mnist --mnist-dir " + dir + " --test-size 300 --sizes 200 --out " + out);
+  EXPECT_EQ(big.code, 2) << big.err;
+  EXPECT_NE(big.err.find("--test-size: " + dir + " holds 200 test digits, got 300"),
+            std::string::npos)
+      << big.err;
+  EXPECT_FALSE(fs::exists(out + "/mnist.json"));
   const Result r = run_cli("mnist --mnist-dir " + dir +
                            " --sizes 200 --models 'linear SVM' --no-cnn --regression-size 0 "
                            "--out " + out);
@@ -119,6 +127,7 @@ TEST(MnistJob, RejectsBadInputWithoutWritingOutputs) {
   const Case cases[] = {
       {base + "--sizes 5", 2, "--sizes: each size must be >= 20"},
       {base + "--sizes 9000", 2, "--sizes: at most 8000 training digits"},
+      {base + "--quick --sizes 9000", 2, "--sizes: at most 8000 training digits"},  // not ignored
       {base + "--test-size 15", 2, "--test-size must be a multiple of 10"},
       {base + "--models 'deep forest'", 2, "--models: unknown model 'deep forest'"},
       {base + "--threads 0", 2, "--threads"},

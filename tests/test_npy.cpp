@@ -333,6 +333,22 @@ TEST_F(Npy, UnwritableOutputIsIoErrorAndLeavesNothing) {
   EXPECT_FALSE(fs::exists(path));
 }
 
+// NumPy 1.x loads at most 32 dimensions: 32 are written, 33 refused before anything is written.
+TEST_F(Npy, RefusesMoreDimensionsThanNumpyLoads) {
+  wst::Shape s32(31, 1);
+  s32.push_back(3);
+  wst::write_npy(file("d32.npy"), wst::Array<float>(s32, {1, 2, 3}));
+  EXPECT_EQ(wst::read_npy_as<float>(file("d32.npy")).shape, s32);
+  wst::Shape s33 = s32;
+  s33.insert(s33.begin(), 1);
+  const std::string path = file("d33.npy");
+  const std::string msg = wst::test::message_of<wst::InputError>(
+      [&] { wst::write_npy(path, wst::Array<float>(s33, {1, 2, 3})); });
+  EXPECT_NE(msg.find(path + ": an array of 33 dimensions"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("NumPy reads at most 32"), std::string::npos) << msg;
+  EXPECT_FALSE(fs::exists(path));
+}
+
 TEST_F(Npy, FailedRenameRemovesTemporary) {
   fs::create_directory(file("taken"));  // rename(2) cannot replace a folder with a file
   const std::string msg =

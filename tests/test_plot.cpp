@@ -184,6 +184,9 @@ TEST(Plot, RejectsEmptyAndInconsistentFigures) {
     return f;
   };
   EXPECT_NE(usage(plot::Figure{}).find("no panels"), std::string::npos);
+  // Messages name the picture, not a function of the library.
+  EXPECT_TRUE(usage(plot::Figure{}).starts_with(path + ": figure: ")) << usage(plot::Figure{});
+  EXPECT_EQ(usage(plot::Figure{}).find("render_png"), std::string::npos);
 
   plot::Heatmap h = chirp_heatmap(20, 30);
   h.values.pop_back();
@@ -236,6 +239,7 @@ TEST(Plot, MissingGnuplotIsIoErrorAndLeavesNoFile) {
   const std::string msg = message_of<wst::IoError>([&] { plot::render_png(f, path); });
   EXPECT_NE(msg.find("gnuplot-nox"), std::string::npos) << msg;
   EXPECT_NE(msg.find("no-such-gnuplot"), std::string::npos) << msg;
+  EXPECT_TRUE(msg.starts_with(path + ": gnuplot not found")) << msg;
   EXPECT_TRUE(listing(dir).empty());
 }
 
@@ -443,7 +447,7 @@ TEST(Plot, RejectsBadGrids) {
     return message_of<wst::UsageError>([&] { plot::render_grid_png(g, path); });
   };
   plot::TileGrid g;
-  EXPECT_NE(usage(g).find("render_grid_png: the grid has no rows"), std::string::npos);
+  EXPECT_NE(usage(g).find(path + ": tile grid: the grid has no rows"), std::string::npos);
   g.rows = {{"r", {tile(8, positive_ramp)}, "viridis"}};
   g.tile_px = 10;
   EXPECT_NE(usage(g).find("tile_px must be in [24, 1024], got 10"), std::string::npos);

@@ -278,11 +278,23 @@ TEST(Report, ReplacesAnOldReportWhole) {
   fs::create_directories(out + "/report");
   std::ofstream(out + "/report/stale.png") << "old";
   std::ofstream(out + "/keep.txt") << "mine";
-  const auto r =
-      run_cli("report --quick --no-cnn --threads 2 --data " + dir + "/none --out " + out);
-  ASSERT_EQ(r.code, 0) << r.err;
+  // With a browser that fails, the optional screenshot is missing but the report is written:
+  // exit 1 with a message saying both.
+  const std::string browser = dir + "/failing-browser";
+  std::ofstream(browser) << "#!/bin/sh\nexit 3\n";
+  fs::permissions(browser, fs::perms::owner_all);
+  ::setenv("WST_CHROMIUM", browser.c_str(), 1);
+  const auto r = run_cli("report --quick --no-cnn --screenshot --threads 2 --data " + dir +
+                         "/none --out " + out);
+  ::unsetenv("WST_CHROMIUM");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("--screenshot: " + browser + " exit status 3"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the report itself was written to " + out + "/report/index.html"),
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(out + "/report/stale.png"));
   EXPECT_TRUE(fs::exists(out + "/report/index.html"));
+  EXPECT_FALSE(fs::exists(out + "/report/screenshot.png"));
   EXPECT_EQ(list_dir(out), (std::vector<std::string>{"keep.txt", "report"}));
 }
 

@@ -171,6 +171,8 @@ const std::string& inputs_dir() {
     wst::Array<C> z({300});
     for (std::size_t n = 0; n < 300; ++n) z.data[n] = std::polar(1.0, 0.3 * double(n));
     wst::write_npy(file("complex.npy"), z);
+    wst::write_npy(file("Z1.npy"), wst::Array<C>({1}, {C(2.0, 0.0)}));  // one one-sided bin
+    wst::write_npy(file("zeros16.npy"), wst::Array<double>({16}));
     wst::write_npy(file("real2d.npy"),
                    wst::Array<double>({100, 61}, wst::test::random_normal(6100, 11)));
     wst::write_npy(file("batch.npy"),
@@ -794,7 +796,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"HeisenbergXiWithoutWavelet", "heisenberg --xi 0.1", 2, {"--xi", "--wavelet"}},
         BadCase{"HeisenbergHugeGrid", "heisenberg --grid 100000000000", 2, {"--grid", "2^26"}},
         BadCase{"HeisenbergHugeGaussSigma", "heisenberg --window gauss --sigma 1e12", 2,
-                {"--length", "2^26"}},
+                {"--sigma", "12σ", "2^26"}},  // names the option given, not --length
+        BadCase{"HeisenbergOfZeros", "heisenberg --file {zeros16.npy}", 1,
+                {"{zeros16.npy}: g is identically zero"}},  // names the file, not a function
+        BadCase{"IrfftOfOneBinNeedsN", "fft {Z1.npy} {out} --inverse" + est, 2,
+                {"Z1.npy", "1 one-sided bin", "give --n 1"}},  // not "--n 0"
         BadCase{"StftHugeWindow", "stft {short.npy} {out} --length 100000000000" + est, 2,
                 {"--length", "2^26"}},
         BadCase{"CwtScalesWithoutFmin", "cwt {short.npy} {out} --scales 10" + est, 2,

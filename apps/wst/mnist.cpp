@@ -84,6 +84,9 @@ JobData assemble(const MnistConfig& c, std::size_t max_size) {
     const MnistSplit s = load_mnist_idx(c.mnist_dir);
     if (s.train.rows != 28 || s.train.cols != 28 || s.test.rows != 28 || s.test.cols != 28)
       throw InputError(c.mnist_dir + ": the images are not 28×28");
+    if (c.test_size_given && c.test_size > s.test.size())
+      throw UsageError("--test-size: " + c.mnist_dir + " holds " + std::to_string(s.test.size()) +
+                       " test digits, got " + std::to_string(c.test_size));
     const std::size_t n_test = std::min(c.test_size, s.test.size());
     std::vector<std::size_t> test = learn::balanced_order(s.test.labels, c.seed);
     test.resize(n_test);

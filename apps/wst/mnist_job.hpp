@@ -28,6 +28,7 @@ struct MnistConfig {
   std::string out_dir = "out";
   std::vector<std::size_t> sizes = {300, 1000, 2000, 5000, 8000};
   std::size_t test_size = 2000;
+  bool test_size_given = false;  // --test-size: an exact count (else at most, for IDX files)
   std::uint64_t seed = 0;
   int threads = 1;
   bool cnn = true;

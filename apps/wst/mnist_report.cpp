@@ -255,19 +255,20 @@ Command add_mnist(CLI::App& parent) {
   app->add_option("--mnist-dir", c->mnist_dir,
                   "Folder with the official MNIST IDX files (train-images-idx3-ubyte[.gz], …)");
   app->add_option("--out", c->out_dir, "Folder for mnist.json and mnist.md")->capture_default_str();
-  app->add_option("--sizes", c->sizes, "Training-set sizes (nested), each >= 20")
+  CLI::Option* sizes =
+      app->add_option("--sizes", c->sizes, "Training-set sizes (nested), each >= 20")
       ->delimiter(',')
       ->capture_default_str();
   app->add_option("--test-size", *test_size,
                   "Test digits: a multiple of 10, >= 10 (default 2000; all 10000 with --mnist-dir)");
   app->add_option("--seed", c->seed, "Seed of the split, the folds and the CNNs")
       ->check(seed_range(UINT64_MAX))->capture_default_str();
-  app->add_option("--regression-size", c->regression_size,
+  CLI::Option* regression_size = app->add_option("--regression-size", c->regression_size,
                   "Training digits for the rotation-angle regression (0: skip it)")
       ->capture_default_str();
   app->add_flag("--quick", *quick,
-                "A subset that runs in about a minute: sizes 300 and 1000, CNNs trained for at "
-                "least 600 SGD steps instead of 1500");
+                "A subset that runs in about a minute: sizes 300 and 1000 (unless --sizes is "
+                "given), CNNs trained for at least 600 SGD steps instead of 1500");
   app->add_flag("--all", *all, "Also every scattering variant (J, order, log) with each classifier");
   app->add_flag("--no-cnn", *no_cnn, "Skip the CNNs");
   app->add_option("--models", *models,
@@ -279,14 +280,16 @@ Command add_mnist(CLI::App& parent) {
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
 
-  return {app, [c, quick, all, no_cnn, test_size, models] {
+  return {app, [c, quick, all, no_cnn, test_size, models, sizes, regression_size] {
             MnistConfig cfg = *c;
-            if (*quick) {
-              cfg.sizes = {300, 1000};
-              cfg.regression_size = std::min<std::size_t>(cfg.regression_size, 1000);
+            if (*quick) {  // defaults for what the command line does not say
+              if (sizes->count() == 0) cfg.sizes = {300, 1000};
+              if (regression_size->count() == 0)
+                cfg.regression_size = std::min<std::size_t>(cfg.regression_size, 1000);
               cfg.cnn_options.min_steps = 600;  // fewer SGD steps on the small sets
             }
             cfg.test_size = test_size->value_or(cfg.mnist_dir.empty() ? 2000 : 10000);
+            cfg.test_size_given = test_size->has_value();
             if (cfg.test_size < 10 || cfg.test_size % 10 != 0)
               throw UsageError("--test-size must be a multiple of 10 and >= 10, got " +
                                std::to_string(cfg.test_size));

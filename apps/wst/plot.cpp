@@ -119,7 +119,7 @@ constexpr const char* kLineColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d6272
 
 // ---- validation -------------------------------------------------------------------------------
 
-[[noreturn]] void usage(const std::string& what) { throw UsageError("render_png: " + what); }
+[[noreturn]] void usage(const std::string& what) { throw UsageError("figure: " + what); }
 
 std::string panel_name(std::size_t i, const std::string& title) {
   return "panels[" + std::to_string(i) + "]" + (title.empty() ? "" : " ('" + title + "')");
@@ -688,32 +688,32 @@ int run_gnuplot(const std::string& gnuplot, const std::string& script, const std
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (err != 0)
-    throw IoError("render_png: cannot run " + gnuplot + ": " + std::strerror(err) +
+    throw IoError("cannot run " + gnuplot + ": " + std::strerror(err) +
                   " (install gnuplot-nox)");
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw IoError(std::string("render_png: waitpid: ") + std::strerror(errno));
+    if (errno != EINTR) throw IoError(std::string("waitpid for gnuplot: ") + std::strerror(errno));
   return status;
 }
 
 // Runs `script` (which writes the PNG `output` in `dir`) and moves the PNG to `path` atomically.
 void render_script(const std::string& gnuplot, const std::string& script, const std::string& dir,
-                   const std::string& output, const std::string& path, const std::string& who) {
+                   const std::string& output, const std::string& path) {
   const std::string script_path = dir + "/figure.gp";
   write_binary(script_path, std::vector<char>(script.begin(), script.end()));
   const std::string log = dir + "/gnuplot.log";
   const int status = run_gnuplot(gnuplot, script_path, log);
   if (WIFSIGNALED(status))
-    throw IoError(who + ": gnuplot was killed by signal " + std::to_string(WTERMSIG(status)));
+    throw IoError(path + ": gnuplot was killed by signal " + std::to_string(WTERMSIG(status)));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 127) throw IoError(who + ": cannot run " + gnuplot + " (install gnuplot-nox)");
-    throw IoError(who + ": gnuplot failed (exit status " + std::to_string(code) +
+    if (code == 127) throw IoError(path + ": cannot run " + gnuplot + " (install gnuplot-nox)");
+    throw IoError(path + ": gnuplot failed (exit status " + std::to_string(code) +
                   "): " + first_error(read_all(log), dir));
   }
   const std::string png = read_all(output);
   if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0)
-    throw IoError(who + ": gnuplot wrote no PNG: " + first_error(read_all(log), dir));
+    throw IoError(path + ": gnuplot wrote no PNG: " + first_error(read_all(log), dir));
   write_file_atomic(path, png);
 }
 
@@ -730,12 +730,12 @@ std::string gnuplot_path() {
 
 namespace {
 
-// gnuplot_path(), or IoError saying how to get it.
-std::string required_gnuplot_for(const std::string& who) {
+// gnuplot_path(), or IoError (naming the picture `path`) saying how to get it.
+std::string required_gnuplot_for(const std::string& path) {
   const std::string gnuplot = gnuplot_path();
   if (gnuplot.empty()) {
     const char* env = std::getenv("WST_GNUPLOT");
-    throw IoError(who + ": gnuplot not found (" +
+    throw IoError(path + ": gnuplot not found (" +
                   (env && *env ? "WST_GNUPLOT=" + std::string(env) + " is not an executable"
                                : "not on PATH") +
                   "); install gnuplot-nox");
@@ -743,11 +743,11 @@ std::string required_gnuplot_for(const std::string& who) {
   return gnuplot;
 }
 
-std::string required_gnuplot() { return required_gnuplot_for("render_png"); }
 
 }  // namespace
 
-void render_png(const Figure& figure, const std::string& path) {
+namespace {
+void draw_figure(const Figure& figure, const std::string& path) {
   if (figure.panels.empty()) usage("the figure has no panels");
   if (figure.columns < 1 || figure.columns > 16)
     usage("columns must be in [1, 16], got " + std::to_string(figure.columns));
@@ -774,7 +774,7 @@ void render_png(const Figure& figure, const std::string& path) {
       check_lines(i, std::get<LinePanel>(figure.panels[i]));
   }
 
-  const std::string gnuplot = required_gnuplot();
+  const std::string gnuplot = required_gnuplot_for(path);
   remove_stale_temporaries(temp_folder_parent(), "wst-plot");
   const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
@@ -805,7 +805,17 @@ void render_png(const Figure& figure, const std::string& path) {
     }
   }
   script += "unset multiplot\nset output\n";
-  render_script(gnuplot, script, dir.path(), output, path, "render_png");
+  render_script(gnuplot, script, dir.path(), output, path);
+}
+}  // namespace
+
+// Errors name the picture being drawn.
+void render_png(const Figure& figure, const std::string& path) {
+  try {
+    draw_figure(figure, path);
+  } catch (const UsageError& e) {
+    throw UsageError(path + ": " + e.what());
+  }
 }
 
 // ---- grids of small images ----------------------------------------------------------------------
@@ -818,7 +828,7 @@ constexpr double kGridGapPx = 6, kGridRowGapPx = 8, kGridRowGapPerBarPx = 16,
                  kGridBottomPx = 10;
 
 void check_grid(const TileGrid& g) {
-  const auto bad = [](const std::string& what) { throw UsageError("render_grid_png: " + what); };
+  const auto bad = [](const std::string& what) { throw UsageError("tile grid: " + what); };
   if (g.rows.empty()) bad("the grid has no rows");
   if (g.tile_px < 24 || g.tile_px > 1024)
     bad("tile_px must be in [24, 1024], got " + std::to_string(g.tile_px));
@@ -864,7 +874,8 @@ std::pair<double, double> colour_range(const std::vector<const TileRow*>& rows, 
 
 }  // namespace
 
-void render_grid_png(const TileGrid& g, const std::string& path) {
+namespace {
+void draw_grid(const TileGrid& g, const std::string& path) {
   check_grid(g);
   std::size_t columns = 0;
   for (const TileRow& row : g.rows) columns = std::max(columns, row.tiles.size());
@@ -889,7 +900,7 @@ void render_grid_png(const TileGrid& g, const std::string& path) {
       std::max(320, int(std::ceil(bar_left + kGridBarPx + kGridRightPx + label_extra)));
   const int height = int(std::ceil(y - row_gap + kGridBottomPx));
   if (width > 16384 || height > 16384)
-    throw UsageError("render_grid_png: the grid would be " + std::to_string(width) + " × " +
+    throw UsageError("tile grid: the grid would be " + std::to_string(width) + " × " +
                      std::to_string(height) + " pixels (at most 16384 each way)");
   const double W = width, H = height;
 
@@ -906,7 +917,7 @@ void render_grid_png(const TileGrid& g, const std::string& path) {
       ranges.push_back(colour_range({&row}, row.colormap == "coolwarm"));
   }
 
-  const std::string gnuplot = required_gnuplot_for("render_grid_png");
+  const std::string gnuplot = required_gnuplot_for(path);
   remove_stale_temporaries(temp_folder_parent(), "wst-plot");
   const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
@@ -988,7 +999,16 @@ void render_grid_png(const TileGrid& g, const std::string& path) {
     }
   }
   script += "unset multiplot\nset output\n";
-  render_script(gnuplot, script, dir.path(), output, path, "render_grid_png");
+  render_script(gnuplot, script, dir.path(), output, path);
+}
+}  // namespace
+
+void render_grid_png(const TileGrid& g, const std::string& path) {
+  try {
+    draw_grid(g, path);
+  } catch (const UsageError& e) {
+    throw UsageError(path + ": " + e.what());
+  }
 }
 
 }  // namespace wst::plot

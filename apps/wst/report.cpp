@@ -520,8 +520,15 @@ void run_report(ReportConfig c, bool mnist_json_given) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::string page = tmp.path() + "/index.html";
     write_file_atomic(page, page_html(sections, tmp.path(), s.report_command, seconds));
+    // The screenshot is an extra: when it fails the report still goes into place, and the
+    // failure is reported (exit 1) after.
+    std::string screenshot_error;
     if (c.screenshot) {
-      screenshot(chromium, page, tmp.path() + "/screenshot.png");
+      try {
+        screenshot(chromium, page, tmp.path() + "/screenshot.png");
+      } catch (const std::exception& e) {
+        screenshot_error = e.what();
+      }
       step("screenshot");
     }
     ::chmod(tmp.path().c_str(), 0755);  // mkdtemp makes it 0700
@@ -559,7 +566,11 @@ void run_report(ReportConfig c, bool mnist_json_given) {
         missing ? ", " + std::to_string(missing) + " missing input(s) noted on the page" : "";
     std::printf("Wrote %s (5 sections, %zu figures%s%s) in %.1f s\n",
                 (final_dir / "index.html").c_str(), figures, notes.c_str(),
-                c.screenshot ? ", and screenshot.png" : "", total);
+                c.screenshot && screenshot_error.empty() ? ", and screenshot.png" : "", total);
+    std::fflush(stdout);
+    if (!screenshot_error.empty())
+      throw IoError(screenshot_error + "; the report itself was written to " +
+                    (final_dir / "index.html").string());
   } catch (...) {
     for (const auto& p : created) fs::remove(p, ec);  // only if empty
     throw;

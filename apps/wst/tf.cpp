@@ -142,6 +142,9 @@ void run_fft(const FftState& s) {
           using T = typename C::value_type;
           if (s.inverse && !s.full) {
             const std::size_t m = x.shape.back();
+            if (!s.n && m < 2)
+              throw UsageError(in.path + ": an inverse real FFT of 1 one-sided bin has length 1; "
+                               "give --n 1");
             const std::size_t n = s.n ? s.n : 2 * (m - 1);
             if (n == 0 || n / 2 + 1 != m)
               throw UsageError("--n " + std::to_string(n) + ": an inverse real FFT of " +

@@ -34,6 +34,7 @@ struct HeisenbergState {
   std::size_t grid = 0;
   double sample_rate = 0;
   bool as_json = false;
+  bool length_from_sigma = false;  // a Gaussian window sized 12σ (no --length)
   CLI::Option *window_opt = nullptr, *wavelet_opt = nullptr, *file_opt = nullptr, *xi_opt = nullptr;
 };
 
@@ -84,13 +85,17 @@ void run_heisenberg(const HeisenbergState& s) {
       for (const auto& v : a.data) g.emplace_back(double(v.real()), double(v.imag()));
     }, z);
     N = g.size();
-    box = heisenberg_box(g);
+    box = naming_input(in.path, [&] { return heisenberg_box(g); });
     what = s.file + " (" + std::to_string(N) + " samples)";
     j = {{"file", s.file}};
   } else {
+    if (s.length_from_sigma && s.window.length > (std::size_t{1} << 26))
+      throw UsageError("--sigma " + num(s.sigma) + ": its window of 12σ samples must be at most "
+                       "2^26 = 67108864 samples (σ ≤ 5592405; or give --length)");
     const WindowSpec spec = window_spec(s.window);
     if (N == 0)
-      N = checked_size(8.0 * double(spec.length), 4096, std::size_t{1} << 26, "--sigma/--length", true);
+      N = checked_size(8.0 * double(spec.length), 4096, std::size_t{1} << 26,
+                       s.length_from_sigma ? "--sigma" : "--length", true);
     if (spec.length > N)
       throw UsageError("--grid " + std::to_string(N) + ": must be >= the window length " +
                        std::to_string(spec.length));
@@ -234,7 +239,9 @@ Command add_heisenberg(CLI::App& parent) {
   app->callback([s, app] {
     // A Gaussian given only by σ gets a window of 12σ (±6σ, truncating a relative 1e-8 of
     // its energy), rounded up.
-    if (s->window.window.starts_with("gauss") && app->count("--length") == 0 && s->sigma > 0)
+    s->length_from_sigma =
+        s->window.window.starts_with("gauss") && app->count("--length") == 0 && s->sigma > 0;
+    if (s->length_from_sigma)
       s->window.length = 12 * s->sigma <= 0x1p26 ? std::size_t(std::ceil(12 * s->sigma))
                                                  : (std::size_t{1} << 26) + 1;  // refused later
     if (s->window_opt->count()) s->window.sigma = s->sigma;

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <complex>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,6 +63,36 @@ void run_blocks(std::size_t batch, std::size_t step, F&& f) {
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(50)) step *= 2;
   }
+}
+
+// Throws InputError naming the first NaN or Inf of x[0 … n) by its flat index in the whole
+// input (the transforms' own checks run per block and would count from the block). GIL released.
+template <class V>
+void check_finite_input(const V* x, std::size_t n, const std::string& who) {
+  std::size_t bad = n;
+  {
+    py::gil_scoped_release release;
+    for (std::size_t i = 0; i < n && bad == n; ++i)
+      if (!std::isfinite(std::real(x[i])) || !std::isfinite(std::imag(x[i]))) bad = i;
+  }
+  if (bad == n) return;
+  const auto v = x[bad];
+  const bool nan = std::isnan(std::real(v)) || std::isnan(std::imag(v));
+  throw InputError(std::string("input holds ") + (nan ? "NaN" : "Inf") + " at flat index " +
+                   std::to_string(bad) + ": " + who + " needs finite values");
+}
+
+// make() (which builds a transform's filters and plans) with the GIL released; a Ctrl-C that
+// arrived meanwhile is raised when it returns.
+template <class Make>
+auto built_released(Make make) {
+  decltype(make()) made;
+  {
+    py::gil_scoped_release release;
+    made = make();
+  }
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+  return made;
 }
 
 inline std::vector<std::size_t> shape_of(const py::array& a) {

@@ -42,6 +42,7 @@ py::array run(const S& s, const py::array& x, const std::vector<std::size_t>& co
   const Real* xp = static_cast<const Real*>(x.data());
   Real* op = out.mutable_data();
   const std::size_t in_size = product(core), out_size = product(tail);
+  check_finite_input(xp, batch * in_size, "scattering");
   run_blocks(batch, std::size_t(threads), [&](std::size_t first, std::size_t count) {
     s(xp + first * in_size, count, op + first * out_size);
   });

@@ -40,23 +40,6 @@ CwtBoundary parse_cwt_boundary(const std::string& s) {
   throw UsageError("boundary='" + s + "' is not supported: choose 'zeros' or 'periodic'");
 }
 
-// A copy of a C-contiguous NumPy array as a wst::Array.
-template <class T>
-Array<T> to_array(const py::array& a) {
-  Array<T> out(shape_of(a));
-  const T* p = static_cast<const T*>(a.data());
-  std::copy(p, p + out.size(), out.data.begin());
-  return out;
-}
-
-// A NumPy copy of a wst::Array.
-template <class T>
-py::array_t<T> from_array(const Array<T>& a) {
-  py::array_t<T> out(std::vector<py::ssize_t>(a.shape.begin(), a.shape.end()));
-  std::copy(a.data.begin(), a.data.end(), out.mutable_data());
-  return out;
-}
-
 StftParams stft_params(std::vector<double> window, std::size_t hop, std::size_t nfft,
                        const std::string& scaling, const std::string& boundary) {
   StftParams p;
@@ -74,21 +57,26 @@ template <class T>
 py::tuple stft_typed(const py::array& x, StftParams params, const ExecOptions& exec,
                      bool complex_input) {
   const std::size_t N = x.ndim() ? std::size_t(x.shape(x.ndim() - 1)) : 0;
-  const BasicStft<T> stft(N, std::move(params), exec);
-  if (complex_input) {
-    const Array<std::complex<T>> in = to_array<std::complex<T>>(x);
-    Array<std::complex<T>> Z;
-    {
-      py::gil_scoped_release release;
-      Z = stft(in);
-    }
-    return py::make_tuple(from_array(Z), stft.frames());
-  }
+  const auto made =
+      built_released([&] { return std::make_unique<BasicStft<T>>(N, std::move(params), exec); });
+  const BasicStft<T>& stft = *made;
   const std::size_t batch = batch_of(x, {N}, "(..., N)");
-  py::array_t<std::complex<T>> out(out_shape(x, 1, {stft.bins(true), stft.frames()}));
-  const T* xp = static_cast<const T*>(x.data());
+  const std::size_t bins = stft.bins(!complex_input), out_size = bins * stft.frames();
+  py::array_t<std::complex<T>> out(out_shape(x, 1, {bins, stft.frames()}));
   std::complex<T>* op = out.mutable_data();
-  const std::size_t out_size = stft.bins(true) * stft.frames();
+  if (complex_input) {  // blocks of signals through the Array call (there is no pointer call)
+    const auto* xp = static_cast<const std::complex<T>*>(x.data());
+    check_finite_input(xp, batch * N, "the STFT");
+    run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
+      const Array<std::complex<T>> Z =
+          stft(Array<std::complex<T>>({count, N}, std::vector<std::complex<T>>(
+                                                     xp + first * N, xp + (first + count) * N)));
+      std::copy(Z.data.begin(), Z.data.end(), op + first * out_size);
+    });
+    return py::make_tuple(out, stft.frames());
+  }
+  const T* xp = static_cast<const T*>(x.data());
+  check_finite_input(xp, batch * N, "the STFT");
   run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
     stft(xp + first * N, count, op + first * out_size);
   });
@@ -111,24 +99,30 @@ py::tuple stft(const py::array& x, std::vector<double> window, std::size_t hop, 
 template <class T>
 py::array istft_typed(const py::array& Z, StftParams params, std::size_t N, bool onesided,
                       const ExecOptions& exec) {
-  const BasicStft<T> stft(N, std::move(params), exec);
+  const auto made =
+      built_released([&] { return std::make_unique<BasicStft<T>>(N, std::move(params), exec); });
+  const BasicStft<T>& stft = *made;
   if (Z.ndim() < 2)
     throw InputError("istft: Z of shape " + shape_str(shape_of(Z)) +
                      " does not fit: expected (..., bins, frames)");
   const std::size_t bins = stft.bins(onesided), frames = stft.frames();
   const std::string form = "(..., " + std::to_string(bins) + ", " + std::to_string(frames) + ")";
   const std::size_t batch = batch_of(Z, {bins, frames}, form);
-  if (!onesided) {
-    const Array<std::complex<T>> in = to_array<std::complex<T>>(Z);
-    Array<std::complex<T>> x;
-    {
-      py::gil_scoped_release release;
-      x = stft.inverse_complex(in);
-    }
-    return from_array(x);
+  const auto* zp = static_cast<const std::complex<T>*>(Z.data());
+  check_finite_input(zp, batch * bins * frames, "the inverse STFT");
+  if (!onesided) {  // blocks of spectrograms through the Array call (there is no pointer call)
+    py::array_t<std::complex<T>> out(out_shape(Z, 2, {N}));
+    std::complex<T>* op = out.mutable_data();
+    run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
+      const std::size_t size = bins * frames;
+      const Array<std::complex<T>> x = stft.inverse_complex(Array<std::complex<T>>(
+          {count, bins, frames},
+          std::vector<std::complex<T>>(zp + first * size, zp + (first + count) * size)));
+      std::copy(x.data.begin(), x.data.end(), op + first * N);
+    });
+    return out;
   }
   py::array_t<T> out(out_shape(Z, 2, {N}));
-  const auto* zp = static_cast<const std::complex<T>*>(Z.data());
   T* op = out.mutable_data();
   run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
     stft.inverse(zp + first * bins * frames, count, op + first * N);
@@ -152,10 +146,13 @@ template <class T>
 py::array cwt_typed(const py::array& x, CwtParams params, const ExecOptions& exec) {
   if (x.ndim() < 1) throw InputError("cwt: x must have at least one axis");
   const std::size_t N = std::size_t(x.shape(x.ndim() - 1));
-  const BasicCwt<T> cwt(N, std::move(params), exec);
+  const auto made =
+      built_released([&] { return std::make_unique<BasicCwt<T>>(N, std::move(params), exec); });
+  const BasicCwt<T>& cwt = *made;
   const std::size_t batch = batch_of(x, {N}, "(..., N)");
   py::array_t<std::complex<T>> out(out_shape(x, 1, {cwt.scales(), N}));
   const T* xp = static_cast<const T*>(x.data());
+  check_finite_input(xp, batch * N, "the CWT");
   std::complex<T>* op = out.mutable_data();
   run_blocks(batch, exec.threads, [&](std::size_t first, std::size_t count) {
     cwt(xp + first * N, count, op + first * cwt.scales() * N);

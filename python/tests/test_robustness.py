@@ -106,3 +106,48 @@ def test_ctrl_c_stops_a_long_transform():
     assert caught - start < 2.0
     assert threading.active_count() == threads_before
     np.testing.assert_array_equal(S(small), expected)
+
+
+# ---- complex STFT paths run in blocks, and errors count from the whole input ---------------------
+
+def test_complex_stft_and_istft_in_blocks_equal_one_by_one():
+    rng = np.random.default_rng(4)
+    z = rng.standard_normal((5, 3, 256)) + 1j * rng.standard_normal((5, 3, 256))
+    _, _, Z = wst.stft(z, nperseg=32, return_onesided=False)
+    for i in range(5):
+        for j in range(3):
+            np.testing.assert_array_equal(Z[i, j], wst.stft(z[i, j], nperseg=32,
+                                                            return_onesided=False)[2])
+    _, back = wst.istft(Z, nperseg=32, input_onesided=False)
+    np.testing.assert_allclose(back[..., :256], z, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("run", [
+    lambda x: wst.Scattering1D(3, (128,))(x),
+    lambda x: wst.stft(x, nperseg=16),
+    lambda x: wst.stft(x + 0j, nperseg=16, return_onesided=False),
+])
+def test_non_finite_input_is_named_by_its_index_in_the_whole_batch(run):
+    x = np.random.default_rng(5).standard_normal((40, 128))
+    x[37, 5] = np.nan  # in a later block than the first
+    with pytest.raises(ValueError, match=rf"NaN at flat index {37 * 128 + 5}\b"):
+        run(x)
+
+
+# ---- range (docs/architecture.md, "Range") -------------------------------------------------------
+
+def test_float32_far_from_unit_scale_is_exact_or_raises():
+    # 2^100 ≈ 1.3e30: the float32 modulus squares (1e60) overflowed to Inf before.
+    x = np.random.default_rng(4).uniform(0.125, 1.0, (2, 64)).astype(np.float32)
+    big = np.ldexp(x, 100)
+    S = wst.Scattering1D(3, (64,))
+    unit, scaled = S(x), S(big)
+    assert scaled.dtype == np.float32 and np.all(np.isfinite(scaled))
+    np.testing.assert_allclose(scaled, np.ldexp(unit, 100), rtol=1e-6)
+    _, _, Z1 = wst.stft(x, nperseg=16)
+    _, _, Z2 = wst.stft(big, nperseg=16)
+    assert np.all(np.isfinite(Z2))
+    np.testing.assert_allclose(Z2, Z1 * np.float32(2.0**100), rtol=1e-6)
+    # A result that does not fit float32 (Σ w·x = 8·3e38 at DC) raises instead of giving Inf.
+    with pytest.raises(ValueError, match="overflows the range of float32"):
+        wst.stft(np.full(64, 3e38, dtype=np.float32), nperseg=16, scaling=None)

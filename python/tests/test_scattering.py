@@ -137,7 +137,7 @@ def test_2d_test_data_J4_on_2x3x32x32():
 
     out = S(x.astype(np.float64))
     assert out.shape == (2, 3, 417, 2, 2) and out.dtype == np.float64
-    # Kymatio ran this in float32; spec §2.11: ~2.2e-7 whole, ~5e-7 per channel.
+    # Kymatio ran this in float32; spec §7: ~2.2e-7 whole, ~5e-7 per channel.
     assert rel_error(out, ref) <= 5e-7
     assert per_channel_error(out, ref, 2) <= 1e-6
 

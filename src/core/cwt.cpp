@@ -372,9 +372,27 @@ struct BasicCwt<T>::Impl {
 
   std::size_t scales() const { return filters.size(); }
 
-  // The full spectrum of signal x (length N, zero-padded to L): r2c, then X[L−k] = X[k]*.
-  void spectrum(const T* x, Workspace& w) const {
+  // Per-signal exponents (docs/architecture.md, "Range"): signal b (n values at x + b·n, finite)
+  // is computed as 2^-e[b]·x and its rows scaled back by 2^e[b].
+  template <class V>
+  static std::vector<int> exponents(const V* x, std::size_t batch, std::size_t n) {
+    std::vector<int> e(batch);
+    for (std::size_t b = 0; b < batch; ++b)
+      e[b] = detail::range_exponent(detail::max_magnitude(x + b * n, n));
+    return e;
+  }
+  // Row y (n values) of signal b scaled back by 2^e, checked to fit T.
+  static void scale_back(C* y, std::size_t n, int e, const char* what, std::size_t b) {
+    if (e == 0) return;
+    detail::scale_pow2(y, n, e);
+    detail::check_in_range(y, n, std::string(what) + " of signal " + std::to_string(b));
+  }
+
+  // The full spectrum of signal x (length N, zero-padded to L) computed as 2^-e·x: r2c, then
+  // X[L−k] = X[k]*.
+  void spectrum(const T* x, int e, Workspace& w) const {
     std::copy(x, x + N, w.x.begin());  // x[N, L) stays 0
+    detail::scale_pow2(w.x.data(), N, -e);
     r2c(w.x.data(), w.X.data());
     for (std::size_t k = L / 2 + 1; k < L; ++k) w.X[k] = std::conj(w.X[L - k]);
   }
@@ -425,16 +443,18 @@ struct BasicCwt<T>::Impl {
 
   void full_rate(const T* x, std::size_t batch, C* out) const {
     detail::check_finite(x, batch * N, "input", "the CWT");
+    const std::vector<int> e = exponents(x, batch, N);
     const std::size_t S = scales();
     const bool stream = batch * S * N * sizeof(C) >= kStreamBytes;
     InputProgress progress(exec, batch, S);
     for_tasks(batch * S, [&](std::size_t t, Workspace& w, std::size_t& have) {
       const std::size_t b = t / S;
-      if (b != have) spectrum(x + b * N, w), have = b;
+      if (b != have) spectrum(x + b * N, e[b], w), have = b;
       const Filter& f = filters[t % S];
       multiply(f, w.X.data(), w.a.data());
       backward(w.a.data(), w.b.data());
       clear(f, w.a.data());
+      scale_back(w.b.data(), N, e[b], "the CWT", b);
       store_row(out + t * N, w.b.data(), N, stream);
       progress.row_done(b);
     });
@@ -501,6 +521,7 @@ struct BasicCwt<T>::Impl {
     detail::check_finite(W, batch * scales() * N, "W", "the CWT");
     plan_inverse();
     const std::size_t S = scales(), H = L / 2 + 1;
+    const std::vector<int> e = exponents(W, batch, S * N);
     const std::size_t per = (S + kInverseBlocks - 1) / kInverseBlocks, blocks = (S + per - 1) / per;
     std::vector<AlignedVector<C>> partial(blocks, AlignedVector<C>(H));
     AlignedVector<C> sum(H);
@@ -513,6 +534,7 @@ struct BasicCwt<T>::Impl {
         for (std::size_t k = blk * per; k < std::min(S, (blk + 1) * per); ++k) {
           const C* row = W + (b * S + k) * N;
           std::copy(row, row + N, w.a.begin());  // a[N, L) stays 0
+          detail::scale_pow2(w.a.data(), N, -e[b]);
           forward(w.a.data(), w.b.data());
           const Filter& f = filters[k];
           for (const Run& r : f.runs)
@@ -530,6 +552,10 @@ struct BasicCwt<T>::Impl {
         sum[m] = s * dual[m];
       }
       c2r(sum.data(), xr.data());
+      if (e[b] != 0) {
+        detail::scale_pow2(xr.data(), N, e[b]);
+        detail::check_in_range(xr.data(), N, "the inverse CWT of signal " + std::to_string(b));
+      }
       std::copy(xr.begin(), xr.begin() + std::ptrdiff_t(N), out + b * N);
       progress.add(1);
     }
@@ -614,6 +640,7 @@ DecimatedCwt<T> BasicCwt<T>::decimated(const Array<T>& x) const {
   d.batch = batch_shape(x.shape, 1, {p.N}, "input");
   const std::size_t batch = shape_size(d.batch), S = p.scales();
   detail::check_finite(x.data.data(), x.size(), "input", "the CWT");
+  const std::vector<int> e = Impl::exponents(x.data.data(), batch, p.N);
   for (const auto& f : p.filters) {
     d.stride.push_back(f.stride);
     d.length.push_back((p.N + f.stride - 1) / f.stride);
@@ -628,8 +655,10 @@ DecimatedCwt<T> BasicCwt<T>::decimated(const Array<T>& x) const {
   typename Impl::InputProgress progress(p.exec, batch, S);
   p.for_tasks(batch * S, [&](std::size_t t, typename Impl::Workspace& w, std::size_t& have) {
     const std::size_t b = t / S, k = t % S;
-    if (b != have) p.spectrum(x.data.data() + b * p.N, w), have = b;
-    p.decimated_row(p.filters[k], w, d.data.data() + b * d.block + d.offset[k], d.length[k]);
+    if (b != have) p.spectrum(x.data.data() + b * p.N, e[b], w), have = b;
+    std::complex<T>* row = d.data.data() + b * d.block + d.offset[k];
+    p.decimated_row(p.filters[k], w, row, d.length[k]);
+    Impl::scale_back(row, d.length[k], e[b], "the decimated CWT", b);
     progress.row_done(b);
   });
   progress.progress.finish();

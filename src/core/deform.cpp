@@ -6,7 +6,9 @@
 #include <numbers>
 #include <random>
 #include <string>
+#include <type_traits>
 
+#include "spectral.hpp"
 #include "wst/error.hpp"
 #include "wst/memory_budget.hpp"
 
@@ -96,6 +98,35 @@ inline double apply(const T* x, const Taps& t) {
   for (int k = 0; k < t.n; ++k) s += t.w[k] * double(x[t.idx[k]]);
   return s;
 }
+// Σ w·(2^-e·x) over the taps.
+template <class T>
+inline double apply(const T* x, const Taps& t, int e) {
+  double s = 0;
+  for (int k = 0; k < t.n; ++k) s += t.w[k] * std::ldexp(double(x[t.idx[k]]), -e);
+  return s;
+}
+
+// The exponent of the largest of x's values at the taps tr × tc.
+template <class T>
+int tap_exponent(const T* x, std::size_t N, const Taps& tr, const Taps& tc) {
+  double m = 0;
+  for (int a = 0; a < tr.n; ++a)
+    for (int b = 0; b < tc.n; ++b) m = std::max(m, std::abs(double(x[tr.idx[a] * N + tc.idx[b]])));
+  int e = 0;
+  std::frexp(m, &e);
+  return e;
+}
+
+// A point value: Keys' cubic weights reach 1.25 in absolute value along each axis, so partial
+// sums of near-max doubles can overflow where the value does not. Then it is recomputed as
+// 2^e·Σ w·(2^-e·x) (docs/architecture.md, "Range"); a value that does not fit T throws.
+template <class T, class Eval>
+T point_value(double sum, const char* who, Eval eval) {
+  if (std::isfinite(T(sum))) return T(sum);
+  const T v = T(eval());
+  detail::check_in_range(&v, 1, std::string(who) + ": the interpolated value");
+  return v;
+}
 
 template <class T>
 T sample_2d_impl(const T* x, std::size_t M, std::size_t N, double r, double c,
@@ -104,7 +135,31 @@ T sample_2d_impl(const T* x, std::size_t M, std::size_t N, double r, double c,
   if (!taps_at(r, M, interp, boundary, tr) || !taps_at(c, N, interp, boundary, tc)) return T(0);
   double sum = 0;
   for (int a = 0; a < tr.n; ++a) sum += tr.w[a] * apply(x + tr.idx[a] * N, tc);
-  return T(sum);
+  return point_value<T>(sum, "sample_2d", [&] {
+    const int e = tap_exponent(x, N, tr, tc);
+    double s = 0;
+    for (int a = 0; a < tr.n; ++a) s += tr.w[a] * apply(x + tr.idx[a] * N, tc, e);
+    return std::ldexp(s, e);
+  });
+}
+
+// Runs run(x') for an n-value x, and checks out's n_out values (docs/architecture.md, "Range"):
+// outside the band a double x is passed as x' = 2^-e·x and out scaled back by 2^e (partial sums
+// of near-max values overflow otherwise); float sums in double cannot, so float x is passed as is.
+// A result that does not fit T throws InputError naming `who`.
+template <class T, class Run>
+void in_range(const T* x, std::size_t n, T* out, std::size_t n_out, const char* who, Run run) {
+  const int e = detail::range_exponent(detail::max_magnitude(x, n));
+  if (e == 0) return run(x);
+  if constexpr (std::is_same_v<T, double>) {
+    std::vector<T> xs(x, x + n);
+    detail::scale_pow2(xs.data(), n, -e);
+    run(static_cast<const T*>(xs.data()));
+    detail::scale_pow2(out, n_out, e);
+  } else {
+    run(x);
+  }
+  detail::check_in_range(out, n_out, std::string(who) + ": the result");
 }
 
 // Splits a shift c into the taps' base offset and fraction: n − c = (n − s) + f, f ∈ [0, 1), so
@@ -204,7 +259,11 @@ template <class T>
 T sample_1d(const T* x, std::size_t N, double u, Interpolation interp, Boundary boundary) {
   Taps t;
   if (N == 0 || !taps_at(u, N, interp, boundary, t)) return T(0);
-  return T(apply(x, t));
+  return point_value<T>(apply(x, t), "sample_1d", [&] {
+    const Taps one{{0, 0, 0, 0}, {1, 0, 0, 0}, 1};
+    const int e = tap_exponent(x, 0, one, t);
+    return std::ldexp(apply(x, t, e), e);
+  });
 }
 
 template <class T>
@@ -219,12 +278,14 @@ void deform_2d(const T* x, std::size_t M, std::size_t N, const double* tau_rows,
   check_finite_image(x, M * N, "deform_2d: the image");
   check_finite_image(tau_rows, M * N, "deform_2d: the row displacement");
   check_finite_image(tau_cols, M * N, "deform_2d: the column displacement");
-  for (std::size_t r = 0; r < M; ++r)
-    for (std::size_t c = 0; c < N; ++c) {
-      const std::size_t i = r * N + c;
-      out[i] = sample_2d_impl(x, M, N, double(r) - tau_rows[i], double(c) - tau_cols[i], interp,
-                              boundary);
-    }
+  in_range(x, M * N, out, M * N, "deform_2d", [&](const T* xs) {
+    for (std::size_t r = 0; r < M; ++r)
+      for (std::size_t c = 0; c < N; ++c) {
+        const std::size_t i = r * N + c;
+        out[i] = sample_2d_impl(xs, M, N, double(r) - tau_rows[i], double(c) - tau_cols[i], interp,
+                                boundary);
+      }
+  });
 }
 
 template <class T>
@@ -232,7 +293,10 @@ void deform_1d(const T* x, std::size_t N, const double* tau, T* out, Interpolati
                Boundary boundary) {
   check_finite_image(x, N, "deform_1d: the signal");
   check_finite_image(tau, N, "deform_1d: the displacement");
-  for (std::size_t n = 0; n < N; ++n) out[n] = sample_1d(x, N, double(n) - tau[n], interp, boundary);
+  in_range(x, N, out, N, "deform_1d", [&](const T* xs) {
+    for (std::size_t n = 0; n < N; ++n)
+      out[n] = sample_1d(xs, N, double(n) - tau[n], interp, boundary);
+  });
 }
 
 template <class T>
@@ -242,7 +306,9 @@ void translate_1d(const T* x, std::size_t N, double c, T* out, Interpolation int
   check_finite_image(x, N, "translate_1d: the signal");
   if (N == 0) return;
   std::vector<double> ext(N + 3);
-  translate_line(x, N, shift_taps(c, N, interp, boundary), boundary, ext.data(), out);
+  in_range(x, N, out, N, "translate_1d", [&](const T* xs) {
+    translate_line(xs, N, shift_taps(c, N, interp, boundary), boundary, ext.data(), out);
+  });
 }
 
 template <class T>
@@ -254,20 +320,22 @@ void translate_2d(const T* x, std::size_t M, std::size_t N, double c_rows, doubl
   if (M == 0 || N == 0) return;
   // The tensor-product kernel is separable: shift along the rows, then combine whole rows.
   std::vector<double> tmp(M * N), ext(N + 3), acc(N);
-  const ShiftTaps tc = shift_taps(c_cols, N, interp, boundary);
-  for (std::size_t r = 0; r < M; ++r)
-    translate_line(x + r * N, N, tc, boundary, ext.data(), tmp.data() + r * N);
-  const ShiftTaps tr = shift_taps(c_rows, M, interp, boundary);
-  for (std::size_t r = 0; r < M; ++r) {
-    std::fill(acc.begin(), acc.end(), 0.0);
-    for (int k = 0; k < tr.n; ++k) {
-      const long i = fold(long(r) + tr.off + k, long(M), boundary);
-      if (i < 0) continue;
-      const double w = tr.w[k], *src = tmp.data() + std::size_t(i) * N;
-      for (std::size_t c = 0; c < N; ++c) acc[c] += w * src[c];
+  in_range(x, M * N, out, M * N, "translate_2d", [&](const T* xs) {
+    const ShiftTaps tc = shift_taps(c_cols, N, interp, boundary);
+    for (std::size_t r = 0; r < M; ++r)
+      translate_line(xs + r * N, N, tc, boundary, ext.data(), tmp.data() + r * N);
+    const ShiftTaps tr = shift_taps(c_rows, M, interp, boundary);
+    for (std::size_t r = 0; r < M; ++r) {
+      std::fill(acc.begin(), acc.end(), 0.0);
+      for (int k = 0; k < tr.n; ++k) {
+        const long i = fold(long(r) + tr.off + k, long(M), boundary);
+        if (i < 0) continue;
+        const double w = tr.w[k], *src = tmp.data() + std::size_t(i) * N;
+        for (std::size_t c = 0; c < N; ++c) acc[c] += w * src[c];
+      }
+      for (std::size_t c = 0; c < N; ++c) out[r * N + c] = T(acc[c]);
     }
-    for (std::size_t c = 0; c < N; ++c) out[r * N + c] = T(acc[c]);
-  }
+  });
 }
 
 template <class T>
@@ -279,12 +347,14 @@ void rotate_2d(const T* x, std::size_t M, std::size_t N, double angle, T* out,
   // (dr, dc) = R_{−θ}(u − centre) with rows negated: see the test for the convention.
   const double cr = (double(M) - 1) / 2, cc = (double(N) - 1) / 2;
   const double co = std::cos(angle), si = std::sin(angle);
-  for (std::size_t r = 0; r < M; ++r)
-    for (std::size_t c = 0; c < N; ++c) {
-      const double y = cr - double(r), xx = double(c) - cc;  // Cartesian, y upwards
-      const double sy = -si * xx + co * y, sx = co * xx + si * y;  // R_{−θ}(x, y)
-      out[r * N + c] = sample_2d(x, M, N, cr - sy, cc + sx, interp);
-    }
+  in_range(x, M * N, out, M * N, "rotate_2d", [&](const T* xs) {
+    for (std::size_t r = 0; r < M; ++r)
+      for (std::size_t c = 0; c < N; ++c) {
+        const double y = cr - double(r), xx = double(c) - cc;  // Cartesian, y upwards
+        const double sy = -si * xx + co * y, sx = co * xx + si * y;  // R_{−θ}(x, y)
+        out[r * N + c] = sample_2d(xs, M, N, cr - sy, cc + sx, interp);
+      }
+  });
 }
 
 namespace {

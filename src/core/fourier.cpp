@@ -98,6 +98,37 @@ void copy_scaled(const A* src, std::size_t n, T s, B* dst) {
     for (std::size_t i = 0; i < n; ++i) dst[i] = src[i] * s;
 }
 
+// Range (docs/architecture.md, "Range"): transform t of a block is computed as 2^-e[t]·x, e[t] set
+// by load_block from its (finite) input, and its output scaled back by 2^(k·e[t]), k = 1 (2 for a
+// power spectrum). e holds one exponent a transform of the call; each block writes its own.
+template <class V>
+void load_block(std::vector<int>& e, std::size_t first, std::size_t count, std::size_t n, V* a) {
+  for (std::size_t t = 0; t < count; ++t) {
+    V* at = a + t * n;
+    e[first + t] = detail::range_exponent(detail::max_magnitude(at, n));
+    detail::scale_pow2(at, n, -e[first + t]);
+  }
+}
+
+// Scales transforms [first, first + count) of n values each at y by 2^(k·e[t]).
+template <class V>
+void scale_block(const std::vector<int>& e, std::size_t first, std::size_t count, std::size_t n,
+                 int k, V* y) {
+  for (std::size_t t = 0; t < count; ++t) detail::scale_pow2(y + t * n, n, k * e[first + t]);
+}
+
+// After scaling back: a rescaled transform's output must fit T (InputError otherwise).
+template <class V>
+void check_block(const char* fn, const std::vector<int>& e, std::size_t batch, std::size_t first,
+                 std::size_t count, std::size_t n, const V* y) {
+  for (std::size_t t = 0; t < count; ++t)
+    if (e[first + t] != 0)
+      detail::check_in_range(
+          y + t * n, n,
+          std::string(fn) + ": the transform" +
+              (batch > 1 ? " of signal " + std::to_string(first + t) : std::string()));
+}
+
 template <class T>
 Array<std::complex<T>> c2c(const char* fn, const Array<std::complex<T>>& x, int rank, bool inverse,
                            FftNorm norm, const ExecOptions& exec) {
@@ -106,27 +137,39 @@ Array<std::complex<T>> c2c(const char* fn, const Array<std::complex<T>>& x, int 
   check_finite_values(fn, x.data);
   const std::size_t n = ax.points;
   const T s = T(inverse ? inverse_factor(norm, n) : forward_factor(norm, n));
+  std::vector<int> e(ax.batch);
   Array<C> out(x.shape);
   run_blocks<T, C, C>(
       inverse ? FftPlan<T>::Kind::backward : FftPlan<T>::Kind::forward, ax, n, n, exec,
       [&](std::size_t first, std::size_t count, C* a) {
         std::copy_n(x.data.data() + first * n, count * n, a);
+        load_block(e, first, count, n, a);
       },
       [&](std::size_t first, std::size_t count, const C* b) {
-        copy_scaled(b, count * n, s, out.data.data() + first * n);
+        C* y = out.data.data() + first * n;
+        copy_scaled(b, count * n, s, y);
+        scale_block(e, first, count, n, 1, y);
+        check_block(fn, e, ax.batch, first, count, n, y);
       });
   return out;
 }
 
 // The one-sided spectra of the real transforms of x (validated by the caller), passed block by
-// block to store(offset, count, spectra) with offset and count in complex values of the output.
+// block to store(first, count, spectra) for the transforms [first, first + count), each of
+// `half` complex values; transform t computed as 2^-e[t]·x (load_block).
 template <class T, class Store>
-void r2c_blocks(const Array<T>& x, const Axes& ax, const ExecOptions& exec, Store store) {
+void r2c_blocks(const Array<T>& x, const Axes& ax, const ExecOptions& exec, std::vector<int>& e,
+                Store store) {
   const std::size_t n = ax.points, half = n / x.shape.back() * (x.shape.back() / 2 + 1);
   run_blocks<T, T, std::complex<T>>(
       FftPlan<T>::Kind::r2c, ax, n, half, exec,
-      [&](std::size_t first, std::size_t count, T* a) { std::copy_n(x.data.data() + first * n, count * n, a); },
-      [&](std::size_t first, std::size_t count, const std::complex<T>* b) { store(first * half, count * half, b); });
+      [&](std::size_t first, std::size_t count, T* a) {
+        std::copy_n(x.data.data() + first * n, count * n, a);
+        load_block(e, first, count, n, a);
+      },
+      [&](std::size_t first, std::size_t count, const std::complex<T>* b) {
+        store(first, count, b);
+      });
 }
 
 Shape onesided_shape(Shape s) {
@@ -141,9 +184,14 @@ Array<std::complex<T>> rfft(const Array<T>& x, int rank, FftNorm norm, const Exe
   const Axes ax = transform_axes("rfft", x.shape, rank);
   check_finite_values("rfft", x.data);
   const T s = T(forward_factor(norm, ax.points));
+  std::vector<int> e(ax.batch);
   Array<std::complex<T>> out(onesided_shape(x.shape));
-  r2c_blocks(x, ax, exec, [&](std::size_t offset, std::size_t count, const std::complex<T>* b) {
-    copy_scaled(b, count, s, out.data.data() + offset);
+  const std::size_t half = out.size() / std::max<std::size_t>(ax.batch, 1);
+  r2c_blocks(x, ax, exec, e, [&](std::size_t first, std::size_t count, const std::complex<T>* b) {
+    std::complex<T>* y = out.data.data() + first * half;
+    copy_scaled(b, count * half, s, y);
+    scale_block(e, first, count, half, 1, y);
+    check_block("rfft", e, ax.batch, first, count, half, y);
   });
   return out;
 }
@@ -171,12 +219,19 @@ Array<T> irfft(const Array<std::complex<T>>& X, std::size_t n, int rank, FftNorm
   Shape shape = X.shape;
   shape.back() = n;
   Array<T> out(shape);
+  std::vector<int> e(ax.batch);
   // c2r overwrites its input: the block copy keeps X intact.
   run_blocks<T, C, T>(
       FftPlan<T>::Kind::c2r, ax, n_in, n_out, exec,
-      [&](std::size_t first, std::size_t count, C* a) { std::copy_n(X.data.data() + first * n_in, count * n_in, a); },
+      [&](std::size_t first, std::size_t count, C* a) {
+        std::copy_n(X.data.data() + first * n_in, count * n_in, a);
+        load_block(e, first, count, n_in, a);
+      },
       [&](std::size_t first, std::size_t count, const T* b) {
-        copy_scaled(b, count * n_out, s, out.data.data() + first * n_out);
+        T* y = out.data.data() + first * n_out;
+        copy_scaled(b, count * n_out, s, y);
+        scale_block(e, first, count, n_out, 1, y);
+        check_block("irfft", e, ax.batch, first, count, n_out, y);
       });
   return out;
 }
@@ -195,9 +250,15 @@ template <class T>
 Array<T> power_spectrum(const Array<T>& x, int rank, const ExecOptions& exec) {
   const Axes ax = transform_axes("power_spectrum", x.shape, rank);
   check_finite_values("power_spectrum", x.data);
+  std::vector<int> e(ax.batch);
   Array<T> out(onesided_shape(x.shape));
-  r2c_blocks(x, ax, exec, [&](std::size_t offset, std::size_t count, const std::complex<T>* b) {
-    for (std::size_t i = 0; i < count; ++i) out.data[offset + i] = std::norm(b[i]);
+  const std::size_t half = out.size() / std::max<std::size_t>(ax.batch, 1);
+  // |X|² is homogeneous of degree 2: scaled back by 2^(2e).
+  r2c_blocks(x, ax, exec, e, [&](std::size_t first, std::size_t count, const std::complex<T>* b) {
+    T* y = out.data.data() + first * half;
+    for (std::size_t i = 0; i < count * half; ++i) y[i] = std::norm(b[i]);
+    scale_block(e, first, count, half, 2, y);
+    check_block("power_spectrum", e, ax.batch, first, count, half, y);
   });
   return out;
 }

@@ -46,20 +46,21 @@ double HeisenbergBox::sigma_f() const { return sigma_omega / (2 * std::numbers::
 
 HeisenbergBox heisenberg_box(const std::vector<std::complex<double>>& g) {
   const std::size_t N = g.size();
-  if (N == 0) throw UsageError("heisenberg_box: g is empty: it needs at least 1 sample");
+  if (N == 0) throw UsageError("g is empty: a Heisenberg box needs at least 1 sample");
   if (N > std::size_t(INT_MAX))
-    throw UsageError("heisenberg_box: g has " + std::to_string(N) + " samples, more than " +
+    throw UsageError("g has " + std::to_string(N) + " samples, more than " +
                      std::to_string(INT_MAX));
   // g's copy, the DFT in and out, positions, weights and frequencies.
   check_memory(checked_bytes({N}, 4 * sizeof(std::complex<double>) + 3 * sizeof(double)),
-               "heisenberg_box of " + std::to_string(N) + " samples");
+               "the Heisenberg box of " + std::to_string(N) + " samples");
   double amax = 0;
   for (std::size_t n = 0; n < N; ++n) {
     if (!std::isfinite(g[n].real()) || !std::isfinite(g[n].imag()))
-      throw InputError("heisenberg_box: g holds a non-finite value at index " + std::to_string(n));
+      throw InputError("g holds a non-finite value at index " + std::to_string(n));
     amax = std::max({amax, std::abs(g[n].real()), std::abs(g[n].imag())});
   }
-  if (amax == 0) throw InputError("heisenberg_box: g is identically zero: its spreads are undefined");
+  if (amax == 0)
+    throw InputError("g is identically zero: its time and frequency spreads are undefined");
   // The spreads do not depend on g's scale: g scaled by a power of two (exactly) to max|g| ~ 1
   // keeps |g|² from underflowing to 0.
   const int e = -std::ilogb(amax);

@@ -206,12 +206,19 @@ struct BasicScattering1D<T>::Impl {
     for (const Node& child : node.children) walk(child, y, depth + 1, w, out);
   }
 
-  void one(const T* x, Workspace& w, T* out) const {
+  // Signal b of the batch; computed as 2^-e·x when its range asks for it (spectral.hpp).
+  void one(const T* x, std::size_t b, Workspace& w, T* out) const {
+    const int e = detail::range_exponent(detail::max_magnitude(x, bank.N_in));
     reflect_pad(x, bank.N_in, bank.pad_left, bank.N, w.x.data());
+    detail::scale_pow2(w.x.data(), bank.N, -e);
     C* y0 = w.y[0].data();
     spectrum(0, w.x.data(), y0);
     average(y0, 0, w, out);
     for (const Node& root : roots) walk(root, y0, 1, w, out);
+    if (e == 0) return;
+    const std::size_t n = meta.size() * (i1 - i0);
+    detail::scale_pow2(out, n, e);
+    detail::check_in_range(out, n, "the 1-D scattering of signal " + std::to_string(b));
   }
 
   void run(const T* x, std::size_t batch, T* out) const {
@@ -222,7 +229,7 @@ struct BasicScattering1D<T>::Impl {
       const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
       Workspace& w = *lease;
       for (std::size_t b = b0; b < b1; ++b) {
-        one(x + b * bank.N_in, w, out + b * out_size);
+        one(x + b * bank.N_in, b, w, out + b * out_size);
         progress.add(1);
       }
     });

@@ -231,9 +231,10 @@ struct BasicScattering2D<T>::Impl {
     average<B>(y_out, r, w, out, ch, valid);
   }
 
-  // Scatters images x[0 … valid−1] (valid ≤ B; the other lanes are zero) into out.
+  // Scatters images x[0 … valid−1], numbered first, first + 1, … in the batch (valid ≤ B; the
+  // other lanes are zero), into out.
   template <int B>
-  void block(const T* x, std::size_t valid, Workspace& w, T* out) const {
+  void block(const T* x, std::size_t first, std::size_t valid, Workspace& w, T* out) const {
     const std::size_t Mp = bank.Mp, Np = bank.Np, M = bank.M, N = bank.N;
     if (valid < std::size_t(B)) std::fill(w.x.begin(), w.x.end(), T(0));
     for (std::size_t i = 0; i < Mp; ++i) {
@@ -243,6 +244,14 @@ struct BasicScattering2D<T>::Impl {
         for (std::size_t b = 0; b < valid; ++b) w.x[(i * Np + j) * B + b] = x[b * M * N + si * N + sj];
       }
     }
+    // Each image is computed as 2^-e·x when its range asks for it (spectral.hpp).
+    int e[B] = {};
+    bool rescaled = false;
+    for (std::size_t b = 0; b < valid; ++b)
+      rescaled |= (e[b] = detail::range_exponent(detail::max_magnitude(x + b * M * N, M * N))) != 0;
+    if (rescaled)
+      for (std::size_t k = 0; k < Mp * Np; ++k)
+        for (std::size_t b = 0; b < valid; ++b) w.x[k * B + b] = std::ldexp(w.x[k * B + b], -e[b]);
     spectrum<B>(0, w.x.data(), w.y0.data());
     average<B>(w.y0.data(), 0, w, out, 0, valid);
     std::size_t ch2 = 1 + bank.psi.size();
@@ -261,6 +270,13 @@ struct BasicScattering2D<T>::Impl {
         finish_path<B>(j2, true, w, w.y2.data(), out, ch2++, valid);
       }
     }
+    if (!rescaled) return;
+    const std::size_t per_image = meta.size() * (Mo - 2) * (No - 2);
+    for (std::size_t b = 0; b < valid; ++b) {
+      detail::scale_pow2(out + b * per_image, per_image, e[b]);
+      detail::check_in_range(out + b * per_image, per_image,
+                             "the 2-D scattering of image " + std::to_string(first + b));
+    }
   }
 
   void run(const T* x, std::size_t batch, T* out) const {
@@ -274,8 +290,8 @@ struct BasicScattering2D<T>::Impl {
       Workspace& w = *lease;
       for (std::size_t k = k0; k < k1; ++k) {
         const std::size_t b0 = k * B, valid = std::min(B, batch - b0);
-        if (lanes == 8) block<8>(x + b0 * in_size, valid, w, out + b0 * out_size);
-        else block<1>(x + b0 * in_size, valid, w, out + b0 * out_size);
+        if (lanes == 8) block<8>(x + b0 * in_size, b0, valid, w, out + b0 * out_size);
+        else block<1>(x + b0 * in_size, b0, valid, w, out + b0 * out_size);
         progress.add(valid);
       }
     });

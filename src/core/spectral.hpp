@@ -1,5 +1,9 @@
 // Private building blocks of the scattering cascades (not installed).
 #pragma once
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <type_traits>
 #include <cmath>
 #include <complex>
 #include <atomic>
@@ -91,6 +95,64 @@ void check_finite(const V* x, std::size_t n, std::string_view what = "input",
     if (const char* bad = non_finite(x[i]))
       throw InputError(std::string(what) + " holds " + bad + " at flat index " +
                        std::to_string(i) + ": " + std::string(who) + " needs finite values");
+}
+
+// Exact power-of-two rescaling (docs/architecture.md, "Range"). Every transform here
+// is positively homogeneous, F(2^e·x) = 2^e·F(x) (degree 2 for a power spectrum), and scaling by
+// 2^e commutes with every rounded operation as long as nothing overflows or becomes subnormal.
+// A signal whose largest magnitude lies outside [2^-B, 2^B], B = max_exponent / 4 (2^32 for
+// float, 2^256 for double), is computed as 2^-e·x with e its binary exponent, which keeps the
+// squares of the modulus and the DFT's growth by N inside the normal range; results for
+// signals inside that band are untouched, bit for bit.
+//
+// max_magnitude: the largest |x[i]|, or Inf when some x[i] is Inf or NaN. Branch-free on the bit
+// patterns less the sign (for non-negative IEEE values pattern order is value order, and NaNs lie
+// above Inf), so that it vectorises.
+template <class T>
+T max_magnitude(const T* x, std::size_t n) {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr U magnitude = ~(U(1) << (8 * sizeof(U) - 1));
+  constexpr U inf = std::bit_cast<U>(std::numeric_limits<T>::infinity());
+  U m = 0;
+  for (std::size_t i = 0; i < n; ++i) m = std::max(m, U(std::bit_cast<U>(x[i]) & magnitude));
+  return std::bit_cast<T>(std::min(m, inf));
+}
+template <class T>
+T max_magnitude(const std::complex<T>* x, std::size_t n) {
+  return max_magnitude(reinterpret_cast<const T*>(x), 2 * n);
+}
+
+// The exponent e to compute with (0 when no rescaling is needed), for a largest magnitude m.
+template <class T>
+int range_exponent(T m) {
+  constexpr int bound = std::numeric_limits<T>::max_exponent / 4;
+  if (!(m > 0) || !std::isfinite(m)) return 0;
+  int e = 0;
+  std::frexp(m, &e);  // m = f·2^e, f in [1/2, 1)
+  return (e > bound || e < -bound) ? e : 0;
+}
+
+// y[i] = 2^e·x[i] (exact unless the result overflows or is subnormal).
+template <class T>
+void scale_pow2(T* x, std::size_t n, int e) {
+  if (e == 0) return;
+  for (std::size_t i = 0; i < n; ++i) x[i] = std::ldexp(x[i], e);
+}
+template <class T>
+void scale_pow2(std::complex<T>* x, std::size_t n, int e) {
+  scale_pow2(reinterpret_cast<T*>(x), 2 * n, e);
+}
+
+// Throws InputError naming `what` and T's range when 2^e·(a result) is not finite.
+template <class V>
+void check_in_range(const V* y, std::size_t n, std::string_view what) {
+  using T = decltype(std::abs(V{}));
+  for (std::size_t i = 0; i < n; ++i)
+    if (non_finite(y[i]))
+      throw InputError(std::string(what) + " overflows the range of " +
+                       (sizeof(T) == 4 ? "float32 (3.4e38)" : "float64 (1.8e308)") +
+                       ": scale the input down, or use " +
+                       (sizeof(T) == 4 ? "float64" : "a smaller input"));
 }
 
 // Scratch workspaces kept between calls, so that a transform allocates nothing per call once

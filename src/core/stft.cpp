@@ -47,6 +47,27 @@ bool any_non_finite(const std::complex<T>* v, std::size_t n) {
   return any_non_finite(reinterpret_cast<const T*>(v), 2 * n);
 }
 
+// Per-signal exponents (docs/architecture.md, "Range"): signal s (n values at x + s·n) is computed
+// as 2^-e[s]·x; 0 inside the band, and for a signal holding Inf or NaN (reported as such).
+template <class V>
+std::vector<int> signal_exponents(const V* x, std::size_t batch, std::size_t n, int threads) {
+  std::vector<int> e(batch, 0);
+  detail::parallel_ranges(batch, threads, [&](std::size_t s0, std::size_t s1) {
+    for (std::size_t s = s0; s < s1; ++s)
+      e[s] = detail::range_exponent(detail::max_magnitude(x + s * n, n));
+  });
+  return e;
+}
+// 2^e·v.
+template <class T>
+T scaled(T v, int e) {
+  return std::ldexp(v, e);
+}
+template <class T>
+std::complex<T> scaled(std::complex<T> v, int e) {
+  return {std::ldexp(v.real(), e), std::ldexp(v.imag(), e)};
+}
+
 #if defined(__SSE2__) && defined(__x86_64__)
 constexpr bool kCanStream = true;
 // One value by a non-temporal store (SSE2), which bypasses the cache: 8 bytes through a general
@@ -157,6 +178,7 @@ struct BasicStft<T>::Impl {
   std::vector<double> e_full;   // Σ_k w²[r + kH], r < H: Σ_m w²[p − mH] wherever every frame exists
   std::vector<T> e_div;         // T(e_full[r]) where it exceeds scipy's floor, else 1 (x/1 = x)
   std::vector<T> analysis;      // w / Σw (spectrum) or w
+  bool guard = false;           // Σ|analysis| so large that x inside the band may overflow
   std::vector<T> synthesis;     // w·Σw / F (spectrum) or w / F: the window times the IDFT's scale
   FftPlan<T> r2c, fwd;          // fb.K transforms of length F
   FftPlan<T> c2r, bwd;          // ib.K transforms of length F
@@ -225,8 +247,10 @@ struct BasicStft<T>::Impl {
     const bool stream = kCanStream && batch * bins * M * sizeof(C) >= kStreamBytes &&
                         reinterpret_cast<std::uintptr_t>(out) % sizeof(C) == 0;
     std::atomic<bool> bad{false};
+    const std::vector<int> es = signal_exponents(x, batch, N, exec.threads);
     detail::Progress progress(exec.progress, batch * M);
     for_blocks(batch, fb, [&](std::size_t s, std::size_t b0, std::size_t b1) {
+      const int e = es[s];
       auto lease = pool.lease([&] { return make_workspace(); });
       Workspace& w = *lease;
       In* frame = reinterpret_cast<In*>(w.a.data());
@@ -245,7 +269,10 @@ struct BasicStft<T>::Impl {
           if (lo < hi) {
             const In* src = xs + (start + std::ptrdiff_t(lo));
             const T* a = analysis.data() + lo;
-            for (std::size_t i = 0; i < hi - lo; ++i) f[lo + i] = a[i] * src[i];
+            if (e == 0)
+              for (std::size_t i = 0; i < hi - lo; ++i) f[lo + i] = a[i] * src[i];
+            else  // 2^-e·x (docs/architecture.md, "Range")
+              for (std::size_t i = 0; i < hi - lo; ++i) f[lo + i] = a[i] * scaled(src[i], -e);
           }
           std::fill(f + std::max(lo, hi), f + F, In(0));
         }
@@ -253,8 +280,14 @@ struct BasicStft<T>::Impl {
         // The samples these frames read (the last block's: all the rest of x) must be finite.
         const std::size_t x0 = std::min(N, m0 * H - std::min(m0 * H, offset));
         const std::size_t x1 = b + 1 == fb.n ? N : std::min(N, (m0 + count - 1) * H + L - offset);
-        if (x0 < x1) part_bad |= any_non_finite(xs + x0, x1 - x0);
+        const bool block_bad = x0 < x1 && any_non_finite(xs + x0, x1 - x0);
+        part_bad |= block_bad;
         plan(frame, w.b.data());
+        if (e != 0 || (guard && !block_bad)) {
+          detail::scale_pow2(w.b.data(), count * bins, e);
+          detail::check_in_range(w.b.data(), count * bins,
+                                 "the STFT of signal " + std::to_string(s));
+        }
         if (stream)
           to_rows<true>(w.b.data(), count, bins, zs + m0, M);
         else
@@ -277,8 +310,10 @@ struct BasicStft<T>::Impl {
     const bool stream = kCanStream && batch * N * sizeof(Out) >= kStreamBytes;
     const std::size_t cover = (M - 1) * H + L;  // the padded samples some frame covers: [0, cover)
     std::atomic<bool> bad{false};
+    const std::vector<int> es = signal_exponents(Z, batch, bins * M, exec.threads);
     detail::Progress progress(exec.progress, batch * M);
     for_blocks(batch, ib, [&](std::size_t s, std::size_t b0, std::size_t b1) {
+      const int e = es[s];  // Z computed as 2^-e·Z (docs/architecture.md, "Range")
       auto lease = pool.lease([&] { return make_workspace(); });
       Workspace& w = *lease;
       Out* frame = reinterpret_cast<Out*>(w.b.data());
@@ -299,6 +334,7 @@ struct BasicStft<T>::Impl {
         const std::size_t m0 = b * K, count = ib.frames(b), base = m0 * H;
         from_rows(zs + m0, M, count, b + 1 < b1 ? ib.frames(b + 1) : 0, bins, w.a.data());
         if (b >= b0) part_bad |= any_non_finite(w.a.data(), count * bins);
+        detail::scale_pow2(w.a.data(), count * bins, -e);
         std::fill(w.a.begin() + count * bins, w.a.begin() + K * bins, C(0));  // the last block's padding
         plan(w.a.data(), frame);  // c2r overwrites w.a: a scratch copy
         // sum[p − base] for the padded samples the block's frames cover, [base, base + (count − 1)H
@@ -315,6 +351,11 @@ struct BasicStft<T>::Impl {
         const std::size_t p0 = std::max(base, lo), p1 = std::min(done, hi);
         if (p0 < p1) {
           normalise(sum, base, p0, p1);
+          if (e != 0) {
+            detail::scale_pow2(sum + (p0 - base), p1 - p0, e);
+            detail::check_in_range(sum + (p0 - base), p1 - p0,
+                                   "the inverse STFT of signal " + std::to_string(s));
+          }
           store(xs + (p0 - offset), sum + (p0 - base), p1 - p0, stream);
         }
         std::copy(sum + count * H, sum + (count - 1) * H + L, sum);
@@ -439,6 +480,11 @@ BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOption
     m.analysis[i] = T(spectrum ? w[i] / wsum : w[i]);
     m.synthesis[i] = T((spectrum ? w[i] * wsum : w[i]) / double(m.F));
   }
+  // |Z| ≤ Σ|analysis|·max|x|, and max|x| ≤ 2^B unless x is rescaled (docs/architecture.md, "Range").
+  double asum = 0;
+  for (T a : m.analysis) asum += std::abs(double(a));
+  m.guard = !(std::ldexp(asum, std::numeric_limits<T>::max_exponent / 4) <
+              0.5 * double(std::numeric_limits<T>::max()));
   const std::vector<int> dims{int(m.F)};
   using Kind = typename FftPlan<T>::Kind;
   m.r2c = FftPlan<T>(Kind::r2c, dims, int(m.fb.K), m.exec.planning);

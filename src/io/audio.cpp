@@ -166,17 +166,18 @@ Audio read_audio(const std::string& path) {
 
 void write_wav(const std::string& path, const std::vector<double>& samples, double sample_rate) {
   if (!(sample_rate >= 1 && sample_rate < 2147483648.0) || sample_rate != std::floor(sample_rate))
-    throw UsageError("write_wav: sample_rate must be a whole number of Hz in [1, 2^31), got " +
+    throw UsageError(path + ": a WAV sample rate must be a whole number of Hz in [1, 2^31), got " +
                      std::to_string(sample_rate));
   // A RIFF chunk size is 32 bits: at most 2^32 − 1 bytes, of which 4 per sample and < 100 header.
   constexpr std::size_t kMaxSamples = (std::size_t{0xffffffff} - 100) / 4;
   if (samples.size() > kMaxSamples)
-    throw UsageError("write_wav: " + std::to_string(samples.size()) +
+    throw UsageError(path + ": " + std::to_string(samples.size()) +
                      " samples exceed the WAV size limit of " + std::to_string(kMaxSamples));
   for (std::size_t i = 0; i < samples.size(); ++i)
     if (!std::isfinite(static_cast<float>(samples[i])))
-      throw UsageError("write_wav: samples[" + std::to_string(i) +
-                       "] = " + std::to_string(samples[i]) + " is not a finite 32-bit float");
+      throw UsageError(path + ": sample " + std::to_string(i) + " = " +
+                       std::to_string(samples[i]) +
+                       " is not a finite 32-bit float (WAV samples are float32)");
 
   MemoryFile memory;
   SF_VIRTUAL_IO io{&MemoryFile::length, &MemoryFile::seek, &MemoryFile::read, &MemoryFile::write,

@@ -39,6 +39,8 @@ static_assert(std::endian::native == std::endian::little,
 namespace {
 
 constexpr std::string_view kMagic = "\x93NUMPY";
+// NPY_MAXDIMS of NumPy 1.x (Debian 12): arrays of more dimensions do not load.
+constexpr std::size_t kNumpyMaxDims = 32;
 constexpr std::string_view kSupported =
     "float32 '<f4', float64 '<f8', int64 '<i8', complex64 '<c8', complex128 '<c16'";
 
@@ -498,6 +500,11 @@ void write_npy(const std::string& path, const Array<T>& a) {
   if (a.size() != shape_size(a.shape))
     throw InputError(path + ": cannot write an array of shape " + shape_string(a.shape) +
                      " holding " + std::to_string(a.size()) + " values");
+  if (a.shape.size() > kNumpyMaxDims)
+    throw InputError(path + ": an array of " + std::to_string(a.shape.size()) +
+                     " dimensions (shape " + shape_string(a.shape) +
+                     ") cannot be written: NumPy reads at most " +
+                     std::to_string(kNumpyMaxDims));
   std::string dict = std::string("{'descr': '") + descr_of<T>() +
                      "', 'fortran_order': False, 'shape': " + shape_string(a.shape) + ", }";
   // Version 1.0 stores the header length in 2 bytes; 2.0 (4 bytes) is only for absurdly long
