@@ -10,9 +10,9 @@
 #include <map>
 #include <random>
 
-#include "wst/fft.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
 
 namespace {
 

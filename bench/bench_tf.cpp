@@ -19,10 +19,10 @@
 #include <utility>
 #include <vector>
 
-#include "wst/cwt.hpp"
-#include "wst/fft.hpp"
-#include "wst/stft.hpp"
-#include "wst/windows.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/core/stft.hpp"
+#include "wst/core/windows.hpp"
 
 namespace {
 

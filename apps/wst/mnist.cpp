@@ -22,16 +22,17 @@
 #include "commands.hpp"
 #include "mnist_job.hpp"
 #include "progress_board.hpp"
-#include "wst/deform.hpp"
-#include "wst/error.hpp"
+#include "wst/core/deform.hpp"
+#include "wst/support/error.hpp"
 #include "wst/learn/affine_pca.hpp"
 #include "wst/learn/cnn.hpp"
 #include "wst/learn/kernel_svm.hpp"
 #include "wst/learn/linear_model.hpp"
 #include "wst/learn/ridge.hpp"
 #include "wst/learn/split.hpp"
-#include "wst/mnist.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/io/mnist.hpp"
+#include "wst/core/scattering_2d.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst::cli {
 
@@ -42,12 +43,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 // The digits the job uses: the test set first, then the largest training set in nested order
 // (so the training set of size n is rows n_test … n_test + n − 1).
@@ -214,7 +209,7 @@ MnistReport run_mnist(const MnistConfig& c) {
     board.log("features: scattering J=" + std::to_string(J) + " of " + std::to_string(n_all) +
               " digits, " + std::to_string(S.shape[1]) + " channels of " +
               std::to_string(S.shape[2]) + "×" + std::to_string(S.shape[3]) + " (" +
-              fmt("%.1f s", since(tj)) + ")");
+              num("%.1f s", since(tj)) + ")");
   }
   report.stages.push_back({"features (all)", since(t)});
   for (const auto& [name, X] : F.sets) report.feature_dims[name] = std::size_t(X.cols());
@@ -223,8 +218,8 @@ MnistReport run_mnist(const MnistConfig& c) {
   std::mutex results_mutex;
   auto record = [&](MnistResult r) {
     board.log(r.model + " on " + r.features + ", n=" + std::to_string(r.size) + ": " +
-              fmt("%.2f%% error", r.error_percent) + (r.detail.empty() ? "" : " (" + r.detail + ")") +
-              fmt(", %.1f s", r.seconds));
+              num("%.2f%% error", r.error_percent) + (r.detail.empty() ? "" : " (" + r.detail + ")") +
+              num(", %.1f s", r.seconds));
     std::lock_guard lock(results_mutex);
     report.results.push_back(std::move(r));
   };
@@ -335,7 +330,7 @@ MnistReport run_mnist(const MnistConfig& c) {
           learn::LinearClassifier m(o);
           m.fit(Xtr, y);
           r.error_percent = learn::error_percent(m.predict(Xte), test_labels);
-          r.detail = "C=" + fmt("%g", m.C());
+          r.detail = "C=" + num("%g", m.C());
           r.params = {{"C", m.C()}, {"cv_error_percent", m.cv_error_percent()}};
         } else if (j.model == "Gaussian SVM") {
           learn::KernelSvmOptions o = c.svm_options;
@@ -345,7 +340,7 @@ MnistReport run_mnist(const MnistConfig& c) {
           learn::KernelSVC m(o);
           m.fit(Xtr, y);
           r.error_percent = learn::error_percent(m.predict(Xte), test_labels);
-          r.detail = "C=" + fmt("%g", m.C()) + ", γ=" + fmt("%.3g", m.gamma());
+          r.detail = "C=" + num("%g", m.C()) + ", γ=" + num("%.3g", m.gamma());
           r.params = {{"C", m.C()}, {"gamma", m.gamma()}, {"cv_error_percent", m.cv_error_percent()},
                       {"support_vectors", double(m.support_vectors())}};
         } else if (j.model == "affine PCA") {
@@ -444,7 +439,7 @@ std::vector<RegressionResult> run_rotation_regression(const MnistConfig& c,
       learn::Ridge m(o);
       m.fit(A, y_train);
       out.push_back({"ridge regression", name, n_train, learn::rmse(m.predict(B), y_test),
-                     since(t), "α=" + fmt("%g", m.alpha())});
+                     since(t), "α=" + num("%g", m.alpha())});
     }
     {
       const auto t = Clock::now();
@@ -455,11 +450,11 @@ std::vector<RegressionResult> run_rotation_regression(const MnistConfig& c,
       learn::KernelSVR m(o);
       m.fit(A, y_train);
       out.push_back({"ε-SVR (Gaussian)", name, n_train, learn::rmse(m.predict(B), y_test),
-                     since(t), "C=" + fmt("%g", m.C()) + ", γ=" + fmt("%.3g", m.gamma())});
+                     since(t), "C=" + num("%g", m.C()) + ", γ=" + num("%.3g", m.gamma())});
     }
     for (std::size_t k = out.size() - 2; k < out.size(); ++k)
       board.log("rotation angle: " + out[k].model + " on " + out[k].features + ": RMSE " +
-                fmt("%.2f°", out[k].rmse_degrees) + " (" + out[k].detail + fmt(", %.1f s)", out[k].seconds));
+                num("%.2f°", out[k].rmse_degrees) + " (" + out[k].detail + num(", %.1f s)", out[k].seconds));
   }
   return out;
 }

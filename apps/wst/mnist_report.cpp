@@ -16,8 +16,10 @@
 
 #include "commands.hpp"
 #include "mnist_job.hpp"
-#include "wst/error.hpp"
-#include "wst/npy.hpp"
+#include "wst/support/error.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/support/atomic_file.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst::cli {
 
@@ -36,12 +38,6 @@ const std::vector<Published>& published() {
       {"affine PCA", {{300, 4.7}, {1000, 2.3}, {2000, 1.3}, {5000, 1.03}}},
   };
   return p;
-}
-
-std::string num(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
 }
 
 const MnistResult* find(const MnistReport& r, const std::string& model,

@@ -9,9 +9,7 @@
 // The folder is written atomically: into a temporary sibling, then renamed into place.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,13 +30,12 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "plot.hpp"
+#include "wst/plot/plot.hpp"
 #include "report_figures.hpp"
-#include "wst/error.hpp"
-#include "wst/npy.hpp"  // write_file_atomic
-#include "wst/temporary.hpp"
-
-extern char** environ;
+#include "wst/support/error.hpp"
+#include "wst/support/temporary.hpp"
+#include "wst/support/atomic_file.hpp"
+#include "wst/support/process.hpp"
 
 namespace wst::cli {
 
@@ -291,75 +288,20 @@ std::string page_html(const std::vector<rp::Section>& sections, const std::strin
 
 // ---- processes ----------------------------------------------------------------------------------
 
-bool is_executable_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
 // $WST_CHROMIUM, or the first of chromium, chromium-browser, google-chrome on $PATH; "" if none.
 std::string chromium_path() {
   if (const char* env = std::getenv("WST_CHROMIUM"); env && *env)
     return is_executable_file(env) ? std::string(env) : "";
-  const char* p = std::getenv("PATH");
-  const std::string dirs = p && *p ? p : "/usr/local/bin:/usr/bin:/bin";
   for (const char* name : {"chromium", "chromium-browser", "google-chrome"})
-    for (std::size_t start = 0; start <= dirs.size();) {
-      const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-      const std::string candidate =
-          (end > start ? dirs.substr(start, end - start) : std::string(".")) + "/" + name;
-      if (is_executable_file(candidate)) return candidate;
-      start = end + 1;
-    }
+    if (std::string found = find_on_path(name); !found.empty()) return found;
   return "";
 }
 
-// Runs argv[0] with stdout to `out_path` and stderr to `err_path`, in its own process group,
-// killing the group after `timeout`; returns the exit code (or −1 on timeout, 128 + signal).
+// Runs argv with a timeout: the exit code, −1 on a timeout, 128 + a signal that killed it.
 int run_with_timeout(const std::vector<std::string>& argv, const std::string& out_path,
                      const std::string& err_path, std::chrono::seconds timeout) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0600);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  spawn_with_original_signal_mask(&attr);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int err = posix_spawn(&pid, argv[0].c_str(), &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) throw IoError("cannot run " + argv[0] + ": " + std::strerror(err));
-  const KillOnInterrupt kill_group(pid);  // an interrupted report leaves no browser running
-  // Wait for the browser to exit without reaping it (WNOWAIT): while it is a zombie its process
-  // group id cannot be reused, so the helpers it left in the group can be killed safely.
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool timed_out = false;
-  for (;;) {
-    siginfo_t info{};
-    if (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno != EINTR)
-      throw IoError(std::string("waitid: ") + std::strerror(errno));
-    if (info.si_pid == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(-pid, SIGKILL);  // the browser (on a timeout) and any helper it left behind
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out) return -1;
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const ProcessResult r = run_process(argv, out_path, err_path, timeout);
+  return r.timed_out ? -1 : r.signal ? 128 + r.signal : r.exit_code;
 }
 
 // file:// URL of an absolute path, percent-encoding everything but unreserved characters and '/'.

@@ -22,19 +22,20 @@
 #include <set>
 
 #include "commands.hpp"
-#include "plot.hpp"
+#include "wst/plot/plot.hpp"
 #include "signal_io.hpp"
 #include "tf_common.hpp"
-#include "wst/cwt.hpp"
-#include "wst/error.hpp"
-#include "wst/filters_1d.hpp"
-#include "wst/filters_2d.hpp"
-#include "wst/fourier.hpp"
-#include "wst/heisenberg.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/filters_1d.hpp"
+#include "wst/core/filters_2d.hpp"
+#include "wst/core/fourier.hpp"
+#include "wst/core/heisenberg.hpp"
 #include "wst/learn/cnn.hpp"
-#include "wst/littlewood_paley.hpp"
-#include "wst/scattering_2d.hpp"
-#include "wst/windows.hpp"
+#include "wst/core/littlewood_paley.hpp"
+#include "wst/core/scattering_2d.hpp"
+#include "wst/core/windows.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst::cli::report {
 
@@ -44,12 +45,6 @@ using json = nlohmann::ordered_json;  // keeps the files' order (of Φ, of model
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 std::string sh(const std::string& word) { return shell_word(word); }
 
@@ -135,7 +130,7 @@ plot::Tile tile_of(std::size_t rows, std::size_t cols, std::vector<double> value
 
 std::string degrees(double radians) {
   const double d = radians * 180.0 / kPi;
-  return fmt(std::abs(d - std::round(d)) < 1e-9 ? "%.0f°" : "%.1f°", d);
+  return num(std::abs(d - std::round(d)) < 1e-9 ? "%.0f°" : "%.1f°", d);
 }
 
 // The 28×28 digit i centred in 32×32 with zeros (the padding of the stability and energy
@@ -271,8 +266,8 @@ Section fourier_section(const Settings& s) {
     for (double tc = 1.25 * bt; tc + bt <= t_max; tc += 2.5 * bt)
       wav_panel.rects.push_back(
           {tc - bt, tc + bt, std::max(fc - bf, 0.0), fc + bf, kScaleColours[j], false, ""});
-    box_rows.push_back(fmt("σt = %.3g ms, ", bt) + fmt("σf = %.0f Hz", bf) +
-                       fmt(" at ξ = %.0f Hz", hz(xi)));
+    box_rows.push_back(num("σt = %.3g ms, ", bt) + num("σf = %.0f Hz", bf) +
+                       num(" at ξ = %.0f Hz", hz(xi)));
   }
   plot::Figure boxes;
   boxes.title =
@@ -288,10 +283,10 @@ Section fourier_section(const Settings& s) {
        "in time at high frequencies for wavelets",
        "Each box spans ±σt in time and ±σf in frequency of one atom, measured on the sampled "
        "functions: the Gaussian window's boxes are all alike (σt = " +
-           fmt("%.3g", st) + " ms, σf = " + fmt("%.0f", sf) + " Hz, σt·σω = " +
-           fmt("%.3f", wb.product()) + "), while the dyadic Morlet wavelets go from " +
+           num("%.3g", st) + " ms, σf = " + num("%.0f", sf) + " Hz, σt·σω = " +
+           num("%.3f", wb.product()) + "), while the dyadic Morlet wavelets go from " +
            box_rows.front() + " to " + box_rows.back() + " (σt·σω from " +
-           fmt("%.3f", product_min) + " to " + fmt("%.3f", product_max) +
+           num("%.3f", product_min) + " to " + num("%.3f", product_max) +
            "). The uncertainty principle of Mallat (2016, §2), "
            "σt·σω ≥ 1/2, fixes the area of the boxes but not their shape, and wavelets adapt the "
            "shape to each scale."});
@@ -369,8 +364,8 @@ Section filters_section(const Settings& s) {
        "Each Morlet wavelet ψ̂_λ is a band-pass filter whose bandwidth is proportional to its "
        "centre frequency (equal widths on this log axis), and φ̂ keeps the frequencies below "
        "2^−J; their Littlewood–Paley sum LP(ω) stays between A = " +
-           fmt("%.3f", A1) + " and B = " + fmt("%.3f", B1) + " for Q = 8 and between " +
-           fmt("%.3f", A2) + " and " + fmt("%.3f", B2) +
+           num("%.3f", A1) + " and B = " + num("%.3f", B1) + " for Q = 8 and between " +
+           num("%.3f", A2) + " and " + num("%.3f", B2) +
            " for Q = 1 on 0 ≤ ω ≤ ξ_max. These frame bounds A‖x‖² ≤ ‖Wx‖² ≤ "
            "B‖x‖² (Andén & Mallat 2014, eq. 9) keep the wavelet-modulus layers of the scattering "
            "network (Mallat 2016, §5) from losing or amplifying much energy."});
@@ -427,10 +422,10 @@ Section filters_section(const Settings& s) {
            " angles) cover the frequency plane in rings of "
            "octaves cut into angular sectors, and the low-pass φ̂ fills the centre; their "
            "Littlewood–Paley sum lies between A = " +
-           fmt("%.3f", lp2.A) +
+           num("%.3f", lp2.A) +
            " (the corners, "
            "beyond the finest wavelets) and B = " +
-           fmt("%.4f", lp2.B) +
+           num("%.4f", lp2.B) +
            ". This is the "
            "wavelet transform W of Bruna & Mallat (2013, §2) whose modulus, iterated, gives the "
            "scattering transform (Mallat 2016, §5)."});
@@ -448,7 +443,7 @@ Section filters_section(const Settings& s) {
   for (int j = 0; j < J; ++j) {
     plot::TileRow re, mod;
     const double sigma = b2.psi[std::size_t(j * L)].sigma;
-    re.label = "Re ψ, j = " + std::to_string(j) + " (σ = " + fmt("%.1f", sigma) + " px)";
+    re.label = "Re ψ, j = " + std::to_string(j) + " (σ = " + num("%.1f", sigma) + " px)";
     mod.label = "|ψ|, j = " + std::to_string(j);
     re.colormap = "coolwarm";
     mod.colormap = "viridis";
@@ -467,7 +462,7 @@ Section filters_section(const Settings& s) {
       {"filters-2d.png",
        "A grid of the 2D Morlet wavelets: real parts and moduli for each scale and angle",
        "Each wavelet is a plane wave of angle θ and period ≈ " +
-           fmt("%.1f", 2 * kPi / b2.psi[0].xi) +
+           num("%.1f", 2 * kPi / b2.psi[0].xi) +
            "·2^j pixels under an elliptical Gaussian envelope of width σ = 0.8·2^j: the real part "
            "(red positive, blue negative) oscillates across the edges it responds to, and the "
            "modulus is the smooth envelope that the scattering keeps. Dilating and rotating one "
@@ -572,8 +567,8 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& data) {
        "interactions between strokes and corners that order 1 averages away (one shared colour "
        "range). Iterating wavelet moduli this way builds deeper layers that stay stable (Mallat "
        "2016, §5); here order 2 holds " +
-           fmt("%.1f", 100 * energy[2]) + " % of the energy against " +
-           fmt("%.1f", 100 * energy[1]) + " % for order 1."});
+           num("%.1f", 100 * energy[2]) + " % of the energy against " +
+           num("%.1f", 100 * energy[1]) + " % for order 1."});
 
   // Energy per order: this digit, and the mean over 100 digits spread over the classes.
   constexpr std::size_t kMany = 100;
@@ -607,9 +602,9 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& data) {
   for (std::size_t m = 0; m < 4; ++m) {
     const double c = double(m);
     bars.rects.push_back({c - 0.38, c - 0.02, 0, std::max(100 * dv[m], 1e-6), "#1f4e9c", true,
-                          fmt("%.1f %%", 100 * dv[m])});
+                          num("%.1f %%", 100 * dv[m])});
     bars.rects.push_back({c + 0.02, c + 0.38, 0, std::max(100 * mv[m], 1e-6), "#8fb3e8", true,
-                          fmt("%.1f %%", 100 * mv[m])});
+                          num("%.1f %%", 100 * mv[m])});
     top = std::max({top, 100 * dv[m], 100 * mv[m]});
   }
   bars.ymax = top * 1.15 + 1;
@@ -627,10 +622,10 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& data) {
       {"scattering-energy.png", "Bar chart of the energy of the scattering per order",
        "The fractions of the digit's energy ‖x‖² carried by each scattering order (each output "
        "sample counted for the 4^J pixels it stands for): " +
-           fmt("%.1f", 100 * energy[0]) + " %, " + fmt("%.1f", 100 * energy[1]) + " % and " +
-           fmt("%.1f", 100 * energy[2]) +
-           " % for orders 0, 1, 2 (mean over 100 digits: " + fmt("%.1f", 100 * mean[0]) + ", " +
-           fmt("%.1f", 100 * mean[1]) + ", " + fmt("%.1f", 100 * mean[2]) +
+           num("%.1f", 100 * energy[0]) + " %, " + num("%.1f", 100 * energy[1]) + " % and " +
+           num("%.1f", 100 * energy[2]) +
+           " % for orders 0, 1, 2 (mean over 100 digits: " + num("%.1f", 100 * mean[0]) + ", " +
+           num("%.1f", 100 * mean[1]) + ", " + num("%.1f", 100 * mean[2]) +
            " %). Each modulus "
            "pushes energy towards low frequencies, where φ_J captures it, so the energy left "
            "decays "
@@ -688,7 +683,7 @@ Section stability_section(const Settings& s, const DigitsOrWhy& data) {
     const auto& kinds = j["experiments"][dim]["kinds"];
     for (auto it = kinds.begin(); it != kinds.end(); ++it)
       t.header.push_back("change, " + std::string(dim == "2d" ? "2D " : "1D ") + it.key() +
-                         " sup|∇τ| = " + fmt("%g", it.value().back()["size"].get<double>()));
+                         " sup|∇τ| = " + num("%g", it.value().back()["size"].get<double>()));
   }
   std::vector<std::string> phis;
   for (const auto& dim : dims)
@@ -706,14 +701,14 @@ Section stability_section(const Settings& s, const DigitsOrWhy& data) {
     std::vector<std::string> row = {names.count(phi) ? names.at(phi) : phi};
     for (const auto& dim : dims) {
       const auto& lip = j["experiments"][dim]["lipschitz"];
-      row.push_back(lip.contains(phi) ? fmt("%.3g", lip[phi].get<double>()) : "–");
+      row.push_back(lip.contains(phi) ? num("%.3g", lip[phi].get<double>()) : "–");
     }
     for (const auto& dim : dims) {
       const auto& kinds = j["experiments"][dim]["kinds"];
       for (auto it = kinds.begin(); it != kinds.end(); ++it) {
         const auto& last = it.value().back()["phi"];
         row.push_back(last.contains(phi)
-                          ? fmt("%.3g", last[phi]["relative_change_mean"].get<double>())
+                          ? num("%.3g", last[phi]["relative_change_mean"].get<double>())
                           : "–");
       }
     }
@@ -725,7 +720,7 @@ Section stability_section(const Settings& s, const DigitsOrWhy& data) {
   if (j["cnn"].is_object())
     cnn_text = " The CNN is a LeNet-5 trained on " +
                std::to_string(j["cnn"]["training_digits"].get<std::size_t>()) + " other digits (" +
-               fmt("%.1f", j["cnn"]["held_out_error_percent"].get<double>()) + " % error on " +
+               num("%.1f", j["cnn"]["held_out_error_percent"].get<double>()) + " % error on " +
                std::to_string(j["cnn"]["held_out_digits"].get<std::size_t>()) +
                " held-out digits): nothing in its training asks for stability, yet its penultimate "
                "layer is nearly as stable as scattering.";
@@ -826,7 +821,7 @@ void mnist_table(const Settings& s, Section& out) {
           if (r["model"] == model && r["features"] == features && r["training_digits"] == n)
             hit = &r;
         const double e = hit ? (*hit)["test_error_percent"].get<double>() : -1;
-        row.push_back(hit ? fmt("%.2f", e) : "–");
+        row.push_back(hit ? num("%.2f", e) : "–");
         if (hit && e > 0) line.x.push_back(double(n)), line.y.push_back(e);
       }
       t.rows.push_back(std::move(row));
@@ -847,7 +842,7 @@ void mnist_table(const Settings& s, Section& out) {
         for (auto n : sizes) {
           const std::string key = std::to_string(n);
           const bool has = it.value().contains(key);
-          row.push_back(has ? fmt("%g", it.value()[key].get<double>()) : "–");
+          row.push_back(has ? num("%g", it.value()[key].get<double>()) : "–");
           if (has) line.x.push_back(double(n)), line.y.push_back(it.value()[key].get<double>());
         }
         for (auto& cell : row) cell = "*" + cell + "*";  // shown in italics
@@ -884,7 +879,7 @@ void mnist_table(const Settings& s, Section& out) {
          "The test error of each classifier on pixels, on scattering features and of the CNNs, "
          "against the number of training digits (" +
              std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) + "; best " +
-             fmt("%.2f", best) + " % at " + std::to_string(sizes.back()) + "), read from " +
+             num("%.2f", best) + " % at " + std::to_string(sizes.back()) + "), read from " +
              s.mnist_json +
              ", with Bruna & "
              "Mallat's (2013, Table 4) scattering results dashed. A fixed, unlearned scattering "
@@ -980,7 +975,7 @@ void cnn_filters(const Settings& s, const DigitsOrWhy& data, Section& out) {
                   "×" + std::to_string(after.cols) +
                   " pixels of a LeNet-5's first layer, at their random initialisation and after "
                   "training by SGD on " +
-                  std::to_string(n_train) + " MNIST digits (" + fmt("%.1f", error) +
+                  std::to_string(n_train) + " MNIST digits (" + num("%.1f", error) +
                   " % error on " + std::to_string(n_test) + " held-out digits, " +
                   std::to_string(net.loss_history().size()) +
                   " epochs), above the real parts of the finest Morlet wavelets ψ_{0,θ} and "

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "wst/mnist.hpp"
-#include "wst/options.hpp"
+#include "wst/io/mnist.hpp"
+#include "wst/core/options.hpp"
 
 namespace wst::cli::report {
 

@@ -17,10 +17,11 @@
 
 #include "commands.hpp"
 #include "signal_io.hpp"
-#include "wst/error.hpp"
-#include "wst/npy.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/support/error.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
+#include "wst/support/atomic_file.hpp"
 
 namespace wst::cli {
 

@@ -4,9 +4,9 @@
 #include <cctype>
 
 #include "commands.hpp"
-#include "wst/audio.hpp"
-#include "wst/error.hpp"
-#include "wst/image.hpp"
+#include "wst/io/audio.hpp"
+#include "wst/support/error.hpp"
+#include "wst/io/image.hpp"
 
 namespace wst::cli {
 namespace {

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <variant>
 
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 
-#include "wst/array.hpp"
-#include "wst/npy.hpp"
+#include "wst/support/array.hpp"
+#include "wst/io/npy.hpp"
 
 namespace wst::cli {
 

@@ -25,18 +25,20 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "plot.hpp"
+#include "wst/plot/plot.hpp"
 #include "signal_io.hpp"
-#include "wst/deform.hpp"
-#include "wst/error.hpp"
-#include "wst/fourier.hpp"
+#include "wst/core/deform.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fourier.hpp"
 #include "wst/learn/cnn.hpp"
-#include "wst/mnist.hpp"
-#include "wst/npy.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
-#include "wst/stft.hpp"
-#include "wst/windows.hpp"
+#include "wst/io/mnist.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
+#include "wst/core/stft.hpp"
+#include "wst/core/windows.hpp"
+#include "wst/support/atomic_file.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst::cli {
 
@@ -464,12 +466,6 @@ json experiment_json(const Experiment& e) {
   return j;
 }
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 // A Markdown table cell: '|' escaped.
 std::string cell(const std::string& text) {
   std::string out;
@@ -482,14 +478,14 @@ std::string experiment_markdown(const Experiment& e) {
   md << "## " << e.name << "\n\n" << e.inputs << ".\n\n";
   md << "| Φ | empirical Lipschitz constant max ‖Φ(L_τx) − Φ(x)‖ / (‖Φ(x)‖ ‖τ‖) |";
   for (const auto& [kind, rows] : e.rows)
-    md << " mean rel. change, " << kind << " sup\\|∇τ\\| = " << fmt("%g", rows.back().size) << " |";
+    md << " mean rel. change, " << kind << " sup\\|∇τ\\| = " << num("%g", rows.back().size) << " |";
   md << "\n|---|---|";
   for (std::size_t k = 0; k < e.rows.size(); ++k) md << "---|";
   md << "\n";
   for (std::size_t p = 0; p < e.phis.size(); ++p) {
-    md << "| " << cell(e.phis[p].label) << " | " << fmt("%.3g", e.lipschitz[p]) << " |";
+    md << "| " << cell(e.phis[p].label) << " | " << num("%.3g", e.lipschitz[p]) << " |";
     for (const auto& [kind, rows] : e.rows)
-      md << " " << fmt("%.3g", rows.back().phi[p].rel_mean) << " |";
+      md << " " << num("%.3g", rows.back().phi[p].rel_mean) << " |";
     md << "\n";
   }
   md << "\n";
@@ -666,7 +662,7 @@ void run_stability(Config c) {
         "(its largest ratio to ‖τ‖ of eq. 13) per Φ.";
     if (cnn.net)
       md += " The CNN is a LeNet-5 trained on " + std::to_string(cnn.info["training_digits"].get<std::size_t>()) +
-            " other MNIST digits (error " + fmt("%.1f", cnn.info["held_out_error_percent"].get<double>()) +
+            " other MNIST digits (error " + num("%.1f", cnn.info["held_out_error_percent"].get<double>()) +
             " % on " + std::to_string(cnn.info["held_out_digits"].get<std::size_t>()) +
             " held-out digits); its Φ is the 84-unit penultimate layer of the centre 28×28 crop.";
     else

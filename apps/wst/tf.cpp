@@ -9,14 +9,15 @@
 #include <numeric>
 
 #include "commands.hpp"
-#include "plot.hpp"
+#include "wst/plot/plot.hpp"
 #include "signal_io.hpp"
 #include "tf_common.hpp"
-#include "wst/cwt.hpp"
-#include "wst/error.hpp"
-#include "wst/fourier.hpp"
-#include "wst/npy.hpp"
-#include "wst/stft.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fourier.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/core/stft.hpp"
+#include "wst/support/atomic_file.hpp"
 
 namespace wst::cli {
 

@@ -5,9 +5,9 @@
 #include <numeric>
 
 #include "commands.hpp"
-#include "wst/error.hpp"
-#include "wst/fourier.hpp"
-#include "wst/windows.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fourier.hpp"
+#include "wst/core/windows.hpp"
 
 namespace wst::cli {
 

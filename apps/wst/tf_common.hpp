@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "plot.hpp"
-#include "wst/cwt.hpp"
-#include "wst/stft.hpp"
+#include "wst/plot/plot.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/core/stft.hpp"
 
 namespace wst::cli {
 

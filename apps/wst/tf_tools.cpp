@@ -11,12 +11,12 @@
 #include "commands.hpp"
 #include "signal_io.hpp"
 #include "tf_common.hpp"
-#include "wst/cwt.hpp"
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
-#include "wst/heisenberg.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/windows.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/core/heisenberg.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/core/windows.hpp"
 
 namespace wst::cli {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "wst/error.hpp"
-#include "wst/options.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/options.hpp"
 
 namespace wst::python {
 

@@ -3,7 +3,7 @@
 #include <pybind11/pybind11.h>
 
 #include "bindings.hpp"
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 
 namespace py = pybind11;
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "bindings.hpp"
-#include "wst/scattering_1d.hpp"
-#include "wst/scattering_2d.hpp"
+#include "wst/core/scattering_1d.hpp"
+#include "wst/core/scattering_2d.hpp"
 
 namespace wst::python {
 

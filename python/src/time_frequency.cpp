@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "bindings.hpp"
-#include "wst/cwt.hpp"
-#include "wst/heisenberg.hpp"
-#include "wst/stft.hpp"
+#include "wst/core/cwt.hpp"
+#include "wst/core/heisenberg.hpp"
+#include "wst/core/stft.hpp"
 
 namespace wst::python {
 

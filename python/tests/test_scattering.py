@@ -1,5 +1,5 @@
 """wst.Scattering1D / wst.Scattering2D: parity with Kymatio 0.4 (every 1D and 2D case of
-shared/reference/kymatio, to the tolerances of tests/test_reference.cpp) and Kymatio's interface:
+shared/reference/kymatio, to the tolerances of tests/core/test_reference.cpp) and Kymatio's interface:
 shapes, dtypes, memory layouts, batch shapes, out_type='list', meta(), filters(), threads, pickle,
 and agreement with the wst command-line program."""
 import os

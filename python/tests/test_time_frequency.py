@@ -1,7 +1,7 @@
 """wst.stft / wst.istft against scipy.signal (run here) and shared/reference/tf (stored scipy
-outputs), wst.cwt against the stored pywt chirp and the properties tests/test_cwt.cpp checks, and
-wst.heisenberg against heisenberg.json. Tolerances are those of tests/test_stft.cpp,
-tests/test_cwt.cpp and tests/test_heisenberg.cpp."""
+outputs), wst.cwt against the stored pywt chirp and the properties tests/core/test_cwt.cpp checks, and
+wst.heisenberg against heisenberg.json. Tolerances are those of tests/core/test_stft.cpp,
+tests/core/test_cwt.cpp and tests/core/test_heisenberg.cpp."""
 import numpy as np
 import pytest
 import scipy.signal

@@ -1,4 +1,4 @@
-// Continuous wavelet transform in Fourier (include/wst/cwt.hpp; Mallat, A Wavelet Tour §4.3).
+// Continuous wavelet transform in Fourier (include/wst/core/cwt.hpp; Mallat, A Wavelet Tour §4.3).
 //
 // Relation to PyWavelets (pywt.cwt, 1.x): pywt computes coef = −√s · d/dn (x ⋆ ∫ψ(·/s)), which is
 // in effect a correlation with ψ(t/s)/√s, an L2-type normalisation whose gain at the centre
@@ -10,8 +10,8 @@
 // /work/shared/reference/tf/README.md §3). pywt's 'morl' is the real cos(5t)·exp(−t²/2): centre
 // frequency 5/(2π) per unit scale and no zero-mean correction; its 'mexh' is the Ricker wavelet,
 // whose peak frequency is √2/(2π)·(1/s), not the 0.25/s that pywt.central_frequency reports.
-#include "wst/cwt.hpp"
-#include "wst/memory_budget.hpp"  // memory limit
+#include "wst/core/cwt.hpp"
+#include "wst/support/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 #include <atomic>
@@ -21,21 +21,18 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <numbers>
 #include <string>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "spectral.hpp"
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/support/format.hpp"
 
 namespace wst {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 // A filter is stored where |ψ̂| ≥ this times its peak (1): below the rounding of T.
 template <class T>
 constexpr double kStoreEps = std::is_same_v<T, float> ? 1e-8 : 1e-17;
@@ -47,12 +44,6 @@ constexpr int kInverseBlocks = 16;   // inverse: scales summed in this many fixe
 // Outputs at least this large are written with non-temporal stores: they would leave the cache
 // anyway, and streaming them skips reading each line before it is overwritten.
 constexpr std::size_t kStreamBytes = std::size_t{8} << 20;
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 // One wavelet in Fourier: ψ̂(ω), ω in cycles/sample, gain 1 at ξ (1 − κ² for the Morlet).
 struct Wavelet {
@@ -106,9 +97,9 @@ struct Wavelet {
     if (kind == WaveletKind::mexican_hat) {
       double u = 2 - 2 * std::log(eps);  // (u − 1)·e^{−u/2} = eps, u = (t/a)² > 1
       for (int i = 0; i < 50; ++i) u = -2 * std::log(eps) + 2 * std::log(u - 1);
-      return std::sqrt(u) / (std::sqrt(2.0) * kPi * xi);
+      return std::sqrt(u) / (std::sqrt(2.0) * std::numbers::pi * xi);
     }
-    return std::sqrt(-2 * std::log(eps)) / (2 * kPi * sigma);
+    return std::sqrt(-2 * std::log(eps)) / (2 * std::numbers::pi * sigma);
   }
 };
 
@@ -159,36 +150,6 @@ std::size_t band_stride(double width, std::size_t L) {
   return s;
 }
 
-// Copies n values; with `stream`, by non-temporal stores (SSE2) that bypass the cache.
-template <class T>
-void store_row(std::complex<T>* dst, const std::complex<T>* src, std::size_t n, bool stream) {
-#if defined(__SSE2__)
-  if (stream) {
-    T* d = reinterpret_cast<T*>(dst);
-    const T* s = reinterpret_cast<const T*>(src);
-    std::size_t m = 2 * n;
-    for (; m > 0 && reinterpret_cast<std::uintptr_t>(d) % 16 != 0; --m) *d++ = *s++;
-    constexpr std::size_t lanes = 16 / sizeof(T);
-    for (; m >= lanes; m -= lanes, d += lanes, s += lanes) {
-      if constexpr (std::is_same_v<T, float>)
-        _mm_stream_ps(d, _mm_loadu_ps(s));
-      else
-        _mm_stream_pd(d, _mm_loadu_pd(s));
-    }
-    for (; m > 0; --m) *d++ = *s++;
-    return;
-  }
-#endif
-  (void)stream;
-  std::memcpy(dst, src, n * sizeof(std::complex<T>));
-}
-
-// Orders this thread's non-temporal stores before whatever follows (the join).
-void fence_stores() {
-#if defined(__SSE2__)
-  _mm_sfence();
-#endif
-}
 
 
 }  // namespace
@@ -424,7 +385,7 @@ struct BasicCwt<T>::Impl {
       const auto lease = pool.lease([this] { return std::make_unique<Workspace>(L); });
       std::size_t have = SIZE_MAX;  // the input whose spectrum the workspace holds
       for (std::size_t t; (t = next.fetch_add(1)) < tasks;) body(t, *lease, have);
-      fence_stores();
+      detail::fence_stores();
     });
   }
 
@@ -455,7 +416,7 @@ struct BasicCwt<T>::Impl {
       backward(w.a.data(), w.b.data());
       clear(f, w.a.data());
       scale_back(w.b.data(), N, e[b], "the CWT", b);
-      store_row(out + t * N, w.b.data(), N, stream);
+      detail::store(out + t * N, w.b.data(), N, stream);
       progress.row_done(b);
     });
     progress.progress.finish();

@@ -1,4 +1,4 @@
-#include "wst/deform.hpp"
+#include "wst/core/deform.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +9,8 @@
 #include <type_traits>
 
 #include "spectral.hpp"
-#include "wst/error.hpp"
-#include "wst/memory_budget.hpp"
+#include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
 
 namespace wst {
 namespace {

@@ -1,4 +1,4 @@
-#include "wst/fft.hpp"
+#include "wst/core/fft.hpp"
 
 #include <fftw3.h>
 
@@ -15,7 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "wst/temporary.hpp"  // the wisdom files are removed if the process is interrupted
+#include "wst/support/temporary.hpp"  // the wisdom files are removed if the process is interrupted
 
 namespace wst {
 namespace {

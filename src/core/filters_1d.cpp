@@ -1,13 +1,13 @@
-#include "wst/filters_1d.hpp"
+#include "wst/core/filters_1d.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <string>
 
-#include "wst/error.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/fft.hpp"
+#include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/core/fft.hpp"
 
 namespace wst {
 namespace {

@@ -1,18 +1,19 @@
-#include "wst/filters_2d.hpp"
+#include "wst/core/filters_2d.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <string>
 
-#include "wst/error.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/fft.hpp"
+#include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/core/fft.hpp"
 
 namespace wst {
 namespace {
 
 constexpr double kSigma = 0.8;          // σ of the mother wavelet (§2.5)
-constexpr double kXi = 0.75 * M_PI;     // ξ of the mother wavelet, radians/sample
+constexpr double kXi = 0.75 * std::numbers::pi;  // ξ of the mother wavelet, radians/sample
 constexpr double kPiQuirk = 3.1415;     // Kymatio's normaliser uses this literal (§2.3)
 constexpr double kUnderflow = 746.0;    // exp(−746) is exactly 0 in double
 
@@ -167,7 +168,7 @@ FilterBank2D morlet_filter_bank_2d(int J, int L, std::size_t M, std::size_t N) {
   for (int j = 0; j < J; ++j) {
     for (int th = 0; th < L; ++th) {
       const double sigma = kSigma * std::pow(2.0, j), xi = kXi / std::pow(2.0, j);
-      const double angle = (static_cast<int>(L - L / 2.0 - 1) - th) * M_PI / L;
+      const double angle = (static_cast<int>(L - L / 2.0 - 1) - th) * std::numbers::pi / L;
       b.psi.push_back(Filter2D{j, th, xi, sigma, angle,
                                fourier(morlet_2d(b.Mp, b.Np, sigma, angle, xi, slant))});
     }

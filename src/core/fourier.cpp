@@ -1,4 +1,4 @@
-#include "wst/fourier.hpp"
+#include "wst/core/fourier.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -6,8 +6,8 @@
 #include <string>
 
 #include "spectral.hpp"
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
 
 namespace wst {
 namespace {

@@ -1,4 +1,4 @@
-#include "wst/heisenberg.hpp"
+#include "wst/core/heisenberg.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -6,10 +6,10 @@
 #include <numbers>
 #include <string>
 
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
-#include "wst/fourier.hpp"
-#include "wst/memory_budget.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/core/fourier.hpp"
+#include "wst/support/memory_budget.hpp"
 
 namespace wst {
 namespace {

@@ -1,12 +1,12 @@
 // Littlewood–Paley sums of the Morlet filter banks (docs/scattering-formulas.md §4; Andén &
 // Mallat 2014, eq. 9; Mallat 2012, §2.2): the frame bounds A ≤ LP(ω) ≤ B of the wavelet transform
 // W x = {x⋆φ, x⋆ψ_λ}, for which A‖x‖² ≤ ‖Wx‖² ≤ B‖x‖².
-#include "wst/littlewood_paley.hpp"
+#include "wst/core/littlewood_paley.hpp"
 
 #include <algorithm>
 #include <string>
 
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 
 namespace wst {
 

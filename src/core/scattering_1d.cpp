@@ -1,6 +1,6 @@
 // 1D scattering cascade, spec §1.9–§1.12 (Andén & Mallat 2014, §III).
-#include "wst/scattering_1d.hpp"
-#include "wst/memory_budget.hpp"  // memory limit
+#include "wst/core/scattering_1d.hpp"
+#include "wst/support/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <map>
 
 #include "spectral.hpp"
-#include "wst/padding.hpp"
+#include "wst/core/padding.hpp"
 
 namespace wst {
 

@@ -1,11 +1,11 @@
 // 2D scattering cascade, spec §2.8–§2.9 (Bruna & Mallat 2013, §2–3).
-#include "wst/scattering_2d.hpp"
-#include "wst/memory_budget.hpp"  // memory limit
+#include "wst/core/scattering_2d.hpp"
+#include "wst/support/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 
 #include "spectral.hpp"
-#include "wst/padding.hpp"
+#include "wst/core/padding.hpp"
 
 namespace wst {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <cmath>
 #include <complex>
@@ -20,8 +21,12 @@
 #include <utility>
 #include <vector>
 
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
 
 namespace wst::detail {
 
@@ -153,6 +158,60 @@ void check_in_range(const V* y, std::size_t n, std::string_view what) {
                        (sizeof(T) == 4 ? "float32 (3.4e38)" : "float64 (1.8e308)") +
                        ": scale the input down, or use " +
                        (sizeof(T) == 4 ? "float64" : "a smaller input"));
+}
+
+// ---- non-temporal stores, for outputs much larger than the caches ----
+
+#if defined(__SSE2__) && defined(__x86_64__)
+constexpr bool kCanStream = true;
+// One value by a non-temporal store (SSE2), which bypasses the cache: 8 bytes through a general
+// register, or 16 aligned bytes.
+inline void stream(std::complex<float>* dst, const std::complex<float>* src) {
+  long long v;
+  std::memcpy(&v, src, sizeof v);
+  _mm_stream_si64(reinterpret_cast<long long*>(dst), v);
+}
+inline void stream(std::complex<double>* dst, const std::complex<double>* src) {
+  _mm_stream_pd(reinterpret_cast<double*>(dst), _mm_loadu_pd(reinterpret_cast<const double*>(src)));
+}
+// n values: plain stores up to dst's first 16-byte boundary, then non-temporal 16 bytes at a time.
+inline void stream_copy(float* dst, const float* src, std::size_t n) {
+  for (; n > 0 && reinterpret_cast<std::uintptr_t>(dst) % 16 != 0; --n) *dst++ = *src++;
+  for (; n >= 4; n -= 4, dst += 4, src += 4) _mm_stream_ps(dst, _mm_loadu_ps(src));
+  for (; n > 0; --n) *dst++ = *src++;
+}
+inline void stream_copy(double* dst, const double* src, std::size_t n) {
+  for (; n > 0 && reinterpret_cast<std::uintptr_t>(dst) % 16 != 0; --n) *dst++ = *src++;
+  for (; n >= 2; n -= 2, dst += 2, src += 2) _mm_stream_pd(dst, _mm_loadu_pd(src));
+  for (; n > 0; --n) *dst++ = *src++;
+}
+// Orders this thread's non-temporal stores before whatever follows (the join).
+inline void fence_stores() { _mm_sfence(); }
+#else
+constexpr bool kCanStream = false;
+template <class V>
+void stream(V* dst, const V* src) {
+  *dst = *src;
+}
+template <class T>
+void stream_copy(T* dst, const T* src, std::size_t n) {
+  std::copy(src, src + n, dst);
+}
+inline void fence_stores() {}
+#endif
+
+template <class T>
+void stream_copy(std::complex<T>* dst, const std::complex<T>* src, std::size_t n) {
+  stream_copy(reinterpret_cast<T*>(dst), reinterpret_cast<const T*>(src), 2 * n);
+}
+
+// Copies n real or complex values, with `stream` by non-temporal stores.
+template <class V>
+void store(V* dst, const V* src, std::size_t n, bool stream) {
+  if (stream)
+    stream_copy(dst, src, n);
+  else
+    std::copy(src, src + n, dst);
 }
 
 // Scratch workspaces kept between calls, so that a transform allocates nothing per call once

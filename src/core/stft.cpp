@@ -1,5 +1,5 @@
-#include "wst/stft.hpp"
-#include "wst/memory_budget.hpp"  // memory limit
+#include "wst/core/stft.hpp"
+#include "wst/support/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
 #include <atomic>
@@ -13,14 +13,10 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__SSE2__) && defined(__x86_64__)
-#include <emmintrin.h>
-#endif
-
 #include "spectral.hpp"
-#include "wst/error.hpp"
-#include "wst/fft.hpp"
-#include "wst/fourier.hpp"
+#include "wst/support/error.hpp"
+#include "wst/core/fft.hpp"
+#include "wst/core/fourier.hpp"
 
 namespace wst {
 namespace {
@@ -68,57 +64,11 @@ std::complex<T> scaled(std::complex<T> v, int e) {
   return {std::ldexp(v.real(), e), std::ldexp(v.imag(), e)};
 }
 
-#if defined(__SSE2__) && defined(__x86_64__)
-constexpr bool kCanStream = true;
-// One value by a non-temporal store (SSE2), which bypasses the cache: 8 bytes through a general
-// register, or 16 aligned bytes.
-inline void stream(std::complex<float>* dst, const std::complex<float>* src) {
-  long long v;
-  std::memcpy(&v, src, sizeof v);
-  _mm_stream_si64(reinterpret_cast<long long*>(dst), v);
-}
-inline void stream(std::complex<double>* dst, const std::complex<double>* src) {
-  _mm_stream_pd(reinterpret_cast<double*>(dst), _mm_loadu_pd(reinterpret_cast<const double*>(src)));
-}
-// n values: plain stores up to dst's first 16-byte boundary, then non-temporal 16 bytes at a time.
-inline void stream_copy(float* dst, const float* src, std::size_t n) {
-  for (; n > 0 && reinterpret_cast<std::uintptr_t>(dst) % 16 != 0; --n) *dst++ = *src++;
-  for (; n >= 4; n -= 4, dst += 4, src += 4) _mm_stream_ps(dst, _mm_loadu_ps(src));
-  for (; n > 0; --n) *dst++ = *src++;
-}
-inline void stream_copy(double* dst, const double* src, std::size_t n) {
-  for (; n > 0 && reinterpret_cast<std::uintptr_t>(dst) % 16 != 0; --n) *dst++ = *src++;
-  for (; n >= 2; n -= 2, dst += 2, src += 2) _mm_stream_pd(dst, _mm_loadu_pd(src));
-  for (; n > 0; --n) *dst++ = *src++;
-}
-// Orders this thread's non-temporal stores before whatever follows (the join).
-inline void fence_stores() { _mm_sfence(); }
-#else
-constexpr bool kCanStream = false;
-template <class V>
-void stream(V* dst, const V* src) {
-  *dst = *src;
-}
-template <class T>
-void stream_copy(T* dst, const T* src, std::size_t n) {
-  std::copy(src, src + n, dst);
-}
-inline void fence_stores() {}
-#endif
-
-template <class T>
-void stream_copy(std::complex<T>* dst, const std::complex<T>* src, std::size_t n) {
-  stream_copy(reinterpret_cast<T*>(dst), reinterpret_cast<const T*>(src), 2 * n);
-}
-
-// Copies n real or complex values, with `stream` by non-temporal stores.
-template <class V>
-void store(V* dst, const V* src, std::size_t n, bool stream) {
-  if (stream)
-    stream_copy(dst, src, n);
-  else
-    std::copy(src, src + n, dst);
-}
+// Non-temporal stores (spectral.hpp).
+using detail::fence_stores;
+using detail::kCanStream;
+using detail::store;
+using detail::stream;
 
 // The block's transposition into scipy's layout: `count` spectra stored frame after frame (frame
 // j's bin k at in[j·bins + k]) → out[k·M + j]. Row by row, so that the stores run along each row

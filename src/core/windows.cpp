@@ -1,10 +1,10 @@
-#include "wst/windows.hpp"
+#include "wst/core/windows.hpp"
 
 #include <cmath>
 #include <numbers>
 
-#include "wst/error.hpp"
-#include "wst/memory_budget.hpp"
+#include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
 
 namespace wst {
 

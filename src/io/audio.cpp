@@ -1,5 +1,5 @@
 // Audio files through libsndfile (http://libsndfile.github.io/libsndfile/api.html).
-#include "wst/audio.hpp"
+#include "wst/io/audio.hpp"
 
 #include <fcntl.h>
 #include <sndfile.h>
@@ -15,9 +15,9 @@
 #include <memory>
 #include <string>
 
-#include "wst/error.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/npy.hpp"  // write_file_atomic
+#include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/support/atomic_file.hpp"
 
 namespace wst {
 

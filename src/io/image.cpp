@@ -1,5 +1,5 @@
 // PNG images through libpng 1.6 (http://www.libpng.org/pub/png/libpng-manual.txt).
-#include "wst/image.hpp"
+#include "wst/io/image.hpp"
 
 #include <png.h>
 
@@ -11,9 +11,9 @@
 #include <new>
 #include <string>
 
-#include "wst/error.hpp"
-#include "wst/memory_budget.hpp"
-#include "wst/npy.hpp"  // write_file_atomic
+#include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
+#include "wst/support/atomic_file.hpp"
 
 namespace wst {
 

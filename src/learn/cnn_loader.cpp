@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cnn_module.hpp"
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 #include "wst/learn/cnn.hpp"
 
 namespace wst::learn {

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 
 namespace wst::learn {
 

@@ -30,7 +30,7 @@
 #include <limits>
 #include <string>
 
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 
 namespace wst::learn {
 

@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-#include "wst/error.hpp"
+#include "wst/support/error.hpp"
 
 namespace wst::learn {
 

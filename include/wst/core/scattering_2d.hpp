@@ -1,0 +1,56 @@
+// 2D scattering transform (Bruna & Mallat 2013, §2–3), numerically identical to Kymatio 0.4's
+// Scattering2D: S0 = x⋆φ_J, S1 = |x⋆ψ_λ1|⋆φ_J, S2 = ||x⋆ψ_λ1|⋆ψ_λ2|⋆φ_J (j2 > j1),
+// subsampled by 2^J. Construction plans everything; operator() is const and thread-safe.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "wst/support/array.hpp"
+#include "wst/core/filters_2d.hpp"
+#include "wst/core/options.hpp"
+
+namespace wst {
+
+// Metadata of one output channel; −1 where unused.
+struct PathMeta2D {
+  int order;
+  int j1, theta1, j2, theta2;
+};
+
+template <class T>
+class BasicScattering2D {
+ public:
+  // J ≥ 1 with 2^J ≤ min(M, N); L ≥ 1 orientations; max_order ∈ {1, 2}.
+  // Throws UsageError naming the bad argument, and InputError when the filters or the paths
+  // exceed the memory budget (memory_budget.hpp).
+  BasicScattering2D(int J, std::size_t M, std::size_t N, int L = 8, int max_order = 2,
+                    ExecOptions options = {});
+  ~BasicScattering2D();
+  BasicScattering2D(BasicScattering2D&&) noexcept;
+  BasicScattering2D& operator=(BasicScattering2D&&) noexcept;
+
+  std::size_t output_rows() const;  // floor(M / 2^J)
+  std::size_t output_cols() const;  // floor(N / 2^J)
+  std::size_t channels() const;     // 1 + J·L + L²·J(J−1)/2 (max_order 2)
+  const std::vector<PathMeta2D>& meta() const;
+  const FilterBank2D& filters() const;
+
+  // x: batch × M × N contiguous; out: batch × channels() × output_rows() × output_cols().
+  // Throws InputError if x holds NaN or Inf.
+  void operator()(const T* x, std::size_t batch, T* out) const;
+  // (..., M, N) → (..., C, M/2^J, N/2^J).
+  Array<T> operator()(const Array<T>& x) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+using Scattering2D = BasicScattering2D<double>;
+using Scattering2Df = BasicScattering2D<float>;
+
+extern template class BasicScattering2D<float>;
+extern template class BasicScattering2D<double>;
+
+}  // namespace wst
