@@ -1,4 +1,4 @@
-// Deformations of images (Mallat 2012, §2; seed §1.3): L_τ x(u) = x(u − τ(u)), evaluated by
+// Deformations of images (Mallat 2012, §2; docs/theory.md): L_τ x(u) = x(u − τ(u)), evaluated by
 // interpolation between pixels, with zero outside the image. Rotations are the special case
 // τ(u) = u − R_{−θ}(u − c) − c about the centre c = ((M − 1)/2, (N − 1)/2).
 #pragma once
@@ -40,7 +40,7 @@ enum class Boundary { periodic, zero, reflect };
 template <class T>
 T sample_1d(const T* x, std::size_t N, double u, Interpolation interp, Boundary boundary);
 
-// Translation L_c x(u) = x(u − c) (seed §1.3): out[n] = x(n − c). An integer c with periodic
+// Translation L_c x(u) = x(u − c) (docs/theory.md): out[n] = x(n − c). An integer c with periodic
 // boundary is exactly a circular shift (np.roll(x, c)). Throws InputError for non-finite x or c.
 template <class T>
 void translate_1d(const T* x, std::size_t N, double c, T* out,
@@ -50,7 +50,7 @@ template <class T>
 void translate_2d(const T* x, std::size_t M, std::size_t N, double c_rows, double c_cols, T* out,
                   Interpolation interp = Interpolation::cubic, Boundary boundary = Boundary::periodic);
 
-// L_τ x(u) = x(u − τ(u)) (seed eq. 12) in 1D, τ given per sample. Throws InputError for
+// L_τ x(u) = x(u − τ(u)) (Mallat 2012, §2) in 1D, τ given per sample. Throws InputError for
 // non-finite x or τ.
 template <class T>
 void deform_1d(const T* x, std::size_t N, const double* tau, T* out,
@@ -82,7 +82,8 @@ Displacement rotation_field(std::size_t M, std::size_t N, double angle);
 Displacement random_diffeomorphism(std::size_t M, std::size_t N, double max_gradient,
                                    unsigned seed, int modes = 4);
 
-// The deformation size of seed eq. (13), ‖τ‖ = 2^−J sup|τ| + sup|∇τ| + sup|Hτ|, with
+// The deformation size of Mallat 2012, Theorem 2.12 (without its log factor),
+// ‖τ‖ = 2^−J sup|τ| + sup|∇τ| + sup|Hτ|, with
 // derivatives by centred finite differences (one-sided at the edges), |τ| the Euclidean norm,
 // |∇τ| the spectral norm of the Jacobian and |Hτ| the Frobenius norm of the Hessian tensor
 // (second differences f[i+1] − 2f[i] + f[i−1], at the edges those of the nearest interior point;

@@ -1,4 +1,4 @@
-// Convolutional networks trained by SGD with back-propagation (seed §1.5: x_j = ρ(W_j x_{j−1}),
+// Convolutional networks trained by SGD with back-propagation (Mallat 2016: x_j = ρ(W_j x_{j−1}),
 // W_j a convolution summed over input channels, ρ = ReLU or sigmoid), using libtorch's C++
 // frontend. Built only when libtorch is found (cnn_available()); otherwise every constructor
 // throws UsageError saying so. Torch lives in src/learn/cnn.cpp alone.
@@ -17,7 +17,7 @@ bool cnn_available();
 
 enum class Activation { relu, sigmoid };
 
-// The weights W_1 of a network's first convolution (x_1 = ρ(W_1 x_0), seed §1.5), without the
+// The weights W_1 of a network's first convolution (x_1 = ρ(W_1 x_0), Mallat 2016), without the
 // biases: out filters of in channels × rows × cols taps each, stored out × in × rows × cols in
 // C order, i.e. weights[((o·in + c)·rows + r)·cols + k] is tap (r, k) of filter o on channel c.
 // The taps multiply the input as a cross-correlation (torch's Conv2d), not a flipped convolution.
