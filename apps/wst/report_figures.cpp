@@ -692,7 +692,7 @@ Section stability_section(const Settings& s, const DigitsOrWhy& data) {
       {"stability.png",
        "Log-log curves of the relative change of each representation against the deformation "
        "size, for digits and chirps, under dilations and random diffeomorphisms",
-       "The relative change ‖Φ(L_τx) − Φ(x)‖/‖Φ(x)‖ against the deformation size ‖τ‖ of eq. (13), "
+       "The relative change ‖Φ(L_τx) − Φ(x)‖/‖Φ(x)‖ against the deformation size ‖τ‖ (Mallat 2012, Theorem 2.12), "
        "for dilations and random diffeomorphisms with sup|∇τ| from " +
            sizes +
            ": the Fourier "

@@ -37,7 +37,7 @@ std::vector<plot::Panel> experiment_panels(const lab::StabilityExperiment& e) {
     plot::LinePanel p;
     p.title = e.name + ", " + (kind == "dilation" ? "dilations" : "random diffeomorphisms") +
               ": mean relative change";
-    p.xlabel = "deformation size ||tau|| (eq. 13)";
+    p.xlabel = "deformation size ||tau||";
     p.ylabel = "||Phi(L_tau x) - Phi(x)|| / ||Phi(x)||";
     p.logx = p.logy = true;
     for (std::size_t k = 0; k < e.phi_labels.size(); ++k) {

@@ -605,7 +605,7 @@ std::string to_markdown(const StabilityResult& r) {
   std::string md =
       "# Stability to deformations (Mallat 2016, eq. 4, Theorems 2 and 3)\n\n"
       "Relative change ‖Φ(L_τx) − Φ(x)‖ / ‖Φ(x)‖ and the empirical Lipschitz constant "
-      "(its largest ratio to ‖τ‖ of eq. 13) per Φ.";
+      "(its largest ratio to ‖τ‖ of Mallat 2012, Theorem 2.12) per Φ.";
   if (r.cnn.trained)
     md += " The CNN is a LeNet-5 trained on " + std::to_string(r.cnn.training_digits) +
           " other MNIST digits (error " + num("%.1f", r.cnn.held_out_error_percent) + " % on " +

@@ -49,7 +49,7 @@ TEST(StabilityLab, ChirpsFourierModulusIsUnstableScatteringIsNot) {
                                                    "scattering_order1", "scattering"}));
   ASSERT_EQ(e.rows.at("dilation").size(), 2u);
   for (const auto& row : e.rows.at("dilation")) {
-    EXPECT_GT(row.tau_mean, row.size);  // ‖τ‖ ≥ sup|∇τ| (eq. 13)
+    EXPECT_GT(row.tau_mean, row.size);  // ‖τ‖ ≥ sup|∇τ| (deform.hpp)
     for (std::size_t p = 0; p < e.phi_names.size(); ++p) {
       const auto& s = row.phi[p];
       EXPECT_TRUE(std::isfinite(s.rel_mean) && s.rel_mean > 0) << e.phi_names[p];

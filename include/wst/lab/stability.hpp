@@ -46,7 +46,7 @@ struct StabilityStats {
 };
 
 struct StabilityRow {
-  double size = 0, tau_mean = 0, tau_max = 0;  // sup|∇τ|, ‖τ‖ of eq. 13 over the inputs
+  double size = 0, tau_mean = 0, tau_max = 0;  // sup|∇τ|, ‖τ‖ (deform.hpp) over the inputs
   std::vector<StabilityStats> phi;              // per Φ
 };
 
