@@ -31,6 +31,7 @@
 #include "wst/core/fourier.hpp"
 #include "wst/core/heisenberg.hpp"
 #include "wst/learn/cnn.hpp"
+#include "wst/lab/digits.hpp"
 #include "wst/lab/stability.hpp"
 #include "wst/core/littlewood_paley.hpp"
 #include "wst/core/scattering_2d.hpp"
@@ -91,15 +92,6 @@ std::string degrees(double radians) {
   return num(std::abs(d - std::round(d)) < 1e-9 ? "%.0f°" : "%.1f°", d);
 }
 
-// The 28×28 digit i centred in 32×32 with zeros (the padding of the stability and energy
-// measurements).
-std::vector<double> padded_digit(const Digits& d, std::size_t i) {
-  std::vector<double> x(32 * 32, 0.0);
-  const float* img = d.image(i);
-  for (std::size_t r = 0; r < 28; ++r)
-    for (std::size_t c = 0; c < 28; ++c) x[(r + 2) * 32 + c + 2] = img[r * 28 + c];
-  return x;
-}
 
 // Why this build cannot train CNNs (the loader's message: no libtorch, or no loadable module).
 std::string why_no_cnn() {
@@ -449,7 +441,8 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& data) {
   // The first "3" of the data set (labels are in class order).
   std::size_t index = 0;
   while (index + 1 < d.size() && d.labels[index] != 3) ++index;
-  const std::vector<double> x = padded_digit(d, index);
+  // Centred in 32×32 with zeros, as in the stability and energy measurements.
+  const std::vector<double> x = lab::centred_digits(d, {index}, 32);
   constexpr int J = 2, L = 8;
   const Scattering2D S(J, 32, 32, L, 2, s.exec);
   const std::size_t C = S.channels(), side = S.output_rows(), P = side * side;
@@ -534,11 +527,8 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& data) {
 
   // Energy per order: this digit, and the mean over 100 digits spread over the classes.
   constexpr std::size_t kMany = 100;
-  std::vector<double> many(kMany * 32 * 32);
-  for (std::size_t i = 0; i < kMany; ++i) {
-    const auto xi = padded_digit(d, i * d.size() / kMany);
-    std::copy(xi.begin(), xi.end(), many.begin() + long(i * 32 * 32));
-  }
+  const std::vector<double> many =
+      lab::centred_digits(d, lab::spread_indices(d.size(), kMany), 32);
   std::vector<double> ym(kMany * C * P);
   S(many.data(), kMany, ym.data());
   std::array<double, 3> mean{};
