@@ -4,7 +4,9 @@
 support <- io <- core <- learn <- lab <- plot <- report <- apps (and the faces: python/, bench/)
 
 Every file of include/wst/<layer>/, src/<layer>/ and tests/<layer>/ may include public headers
-of its own layer and of the layers below only; every public header lives in a layer folder.
+of its own layer and of the layers below only; every public header lives in a layer folder; a
+library file (include/, src/) includes no other header by a quoted name than a private one
+beside it (so not the CLI's commands.hpp).
 Prints each violation as FILE:LINE: ... and exits 1 if there is any (0 otherwise).
 --self-test runs the check on a small tree with known violations and exits 0 if all are found."""
 import pathlib
@@ -16,6 +18,7 @@ ORDER = ["support", "io", "core", "learn", "lab", "plot", "report", "apps"]
 RANK = {name: i for i, name in enumerate(ORDER)}
 FACES = {"apps": "apps", "python": "apps", "bench": "apps", "fuzz": "core"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*"wst/([^"]+)"')
+LOCAL = re.compile(r'^\s*#\s*include\s*"([^"/]+)"')
 
 
 def layer_of(path: pathlib.Path):
@@ -40,7 +43,12 @@ def check(root: pathlib.Path):
         if own is None or own not in RANK:
             problems.append(f"{rel}: not in a layer folder ({', '.join(ORDER)})")
             continue
+        library = rel.parts[0] in ("include", "src")
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            local = LOCAL.match(line)
+            if library and local and not (f.parent / local.group(1)).exists():
+                problems.append(f"{rel}:{n}: includes \"{local.group(1)}\", which is not beside it "
+                                "(a header of the apps?)")
             m = INCLUDE.match(line)
             if not m:
                 continue
@@ -67,6 +75,8 @@ def self_test() -> int:
             "include/wst/core/a.hpp": '#include "wst/support/error.hpp"\n',   # fine
             "src/core/a.cpp": '#include "wst/core/a.hpp"\n#include "wst/plot/plot.hpp"\n',  # up
             "src/io/b.cpp": '#include "wst/npy.hpp"\n',                     # no layer
+            "src/report/c.hpp": "",
+            "src/report/c.cpp": '#include "c.hpp"\n#include "commands.hpp"\n',  # an app's
             "include/wst/flat.hpp": "",                                      # outside a layer
             "apps/wst/main.cpp": '#include "wst/report/report.hpp"\n',     # a face: fine
         }
@@ -76,7 +86,8 @@ def self_test() -> int:
         problems, _ = check(root)
     expected = ["include/wst/flat.hpp: not in a layer folder",
                 "src/core/a.cpp:2: core includes wst/plot/plot.hpp, a layer above it",
-                "src/io/b.cpp:1: includes wst/npy.hpp, which is in no layer"]
+                "src/io/b.cpp:1: includes wst/npy.hpp, which is in no layer",
+                "src/report/c.cpp:2: includes \"commands.hpp\", which is not beside it"]
     ok = len(problems) == len(expected) and all(
         p.startswith(e) for p, e in zip(sorted(problems), expected))
     print("check-layers --self-test:", "ok" if ok else f"FAILED: {problems}")

@@ -40,23 +40,6 @@ Command add_invariance(CLI::App& parent);
 Command add_energy(CLI::App& parent);
 Command add_report(CLI::App& parent);
 
-// The picture of `wst stability` (log-log curves of the relative change against ‖τ‖), which the
-// report shows too.
-plot::Figure stability_figure(const lab::StabilityResult& r);
-
-// What `wst compare-tf` draws: one signal (.npy or audio), |x̂|, the spectrogram and scalogram.
-struct CompareTfSettings {
-  std::string in;          // the signal
-  double sample_rate = 0;  // Hz; 0: the file's (or none)
-  double db_range = 80;
-  bool linear = false;
-  WindowOptions window;
-  CwtOptions cwt;
-  ExecOptions exec;
-};
-// Throws UsageError naming --db-range / --sample-rate, InputError for a signal not of shape (N,).
-plot::Figure compare_tf_figure(const CompareTfSettings& s);
-
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
 // `planning`). Estimate is the default: its plans, and so the results, do not depend on timing.
 void add_exec_options(CLI::App& app, ExecOptions& exec, Planning planning = Planning::estimate);

@@ -1,5 +1,6 @@
 // `wst stability`: stability to deformations (Mallat 2016, eq. 4, Theorems 2 and 3), measured
-// by lab::stability (wst/lab/stability.hpp). Writes OUT/stability/stability.{json,png,md}.
+// by lab::stability (wst/lab/stability.hpp) and drawn by plot::stability_figure
+// (wst/plot/stability.hpp). Writes OUT/stability/stability.{json,png,md}.
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "commands.hpp"
 #include "wst/lab/stability.hpp"
 #include "wst/plot/plot.hpp"
+#include "wst/plot/stability.hpp"
 #include "wst/support/atomic_file.hpp"
 #include "wst/support/error.hpp"
 
@@ -29,30 +31,6 @@ struct Config {
   std::string out = "out";
   bool sizes_given = false, digits_given = false, chirps_given = false, cnn_digits_given = false;
 };
-
-// The curves of one experiment: the mean relative change of each Φ against ‖τ‖, per kind.
-std::vector<plot::Panel> experiment_panels(const lab::StabilityExperiment& e) {
-  std::vector<plot::Panel> panels;
-  for (const auto& [kind, rows] : e.rows) {
-    plot::LinePanel p;
-    p.title = e.name + ", " + (kind == "dilation" ? "dilations" : "random diffeomorphisms") +
-              ": mean relative change";
-    p.xlabel = "deformation size ||tau||";
-    p.ylabel = "||Phi(L_tau x) - Phi(x)|| / ||Phi(x)||";
-    p.logx = p.logy = true;
-    for (std::size_t k = 0; k < e.phi_labels.size(); ++k) {
-      plot::Line l;
-      l.label = e.phi_labels[k];
-      for (const lab::StabilityRow& r : rows) {
-        l.x.push_back(r.tau_mean);
-        l.y.push_back(std::max(r.phi[k].rel_mean, 1e-12));
-      }
-      p.lines.push_back(std::move(l));
-    }
-    panels.push_back(std::move(p));
-  }
-  return panels;
-}
 
 // The LeNet-5's epochs and ETA on stderr, if it is a terminal.
 lab::StabilityProgress cnn_progress() {
@@ -109,7 +87,7 @@ void run_stability(Config c) {
     written.push_back(json_path);
     write_file_atomic(md_path, md);
     written.push_back(md_path);
-    plot::render_png(stability_figure(r), png_path);
+    plot::render_png(plot::stability_figure(r), png_path);
     written.push_back(png_path);
     std::fputs(md.c_str(), stdout);
     std::printf("Wrote %s, %s and %s (%.1f s)\n", json_path.c_str(), md_path.c_str(),
@@ -122,18 +100,6 @@ void run_stability(Config c) {
 }
 
 }  // namespace
-
-plot::Figure stability_figure(const lab::StabilityResult& r) {
-  plot::Figure fig;
-  fig.title = "Stability to deformations: relative change of Phi vs ||tau|| (log-log)";
-  fig.columns = 2;
-  fig.width = 1400;
-  fig.panel_height = 460;
-  for (const auto& e : r.experiments)
-    for (auto& p : experiment_panels(e)) fig.panels.push_back(std::move(p));
-  if (fig.panels.size() == 1) fig.columns = 1;
-  return fig;
-}
 
 Command add_stability(CLI::App& parent) {
   auto c = std::make_shared<Config>();

@@ -279,6 +279,16 @@ int rank_of(double v) {
   return r == 1 || r == 10 ? 0 : r == 5 ? 1 : r == 2 ? 2 : 3;
 }
 
+// m × 10^k (m = 1 … 9) in [a, b], a > 0.
+std::vector<double> decade_tics(double a, double b) {
+  std::vector<double> tics;
+  for (int k = int(std::floor(std::log10(a))); k <= int(std::ceil(std::log10(b))); ++k)
+    for (int m = 1; m <= 9; ++m)
+      if (const double v = m * std::pow(10.0, k); v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9))
+        tics.push_back(v);
+  return tics;
+}
+
 // Plans one heatmap axis of `length_px` pixels whose centres are increasing.
 AxisPlan plan_axis(const std::vector<double>& centres, bool log, std::size_t block,
                    double length_px, double tic_spacing_px) {
@@ -310,16 +320,10 @@ AxisPlan plan_axis(const std::vector<double>& centres, bool log, std::size_t blo
   const double a = uniform ? inverse(plan.lo) : centres.front();
   const double b = uniform ? inverse(plan.hi) : centres.back();
   const bool decades = log || (!uniform && a > 0 && b / a >= 20);
-  std::vector<double> candidates;
   const bool by_decade = decades && b / a >= 10;
-  if (by_decade) {
-    for (int k = int(std::floor(std::log10(a))); k <= int(std::ceil(std::log10(b))); ++k)
-      for (int m = 1; m <= 9; ++m)
-        if (const double v = m * std::pow(10.0, k); v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9))
-          candidates.push_back(v);
-  } else {
-    candidates = linear_tics(a, b, std::clamp(int(length_px / tic_spacing_px), 2, 12));
-  }
+  const std::vector<double> candidates =
+      by_decade ? decade_tics(a, b)
+                : linear_tics(a, b, std::clamp(int(length_px / tic_spacing_px), 2, 12));
 
   // Positions u (by interpolation in t when drawn by index) and pixels from the low edge.
   const auto position = [&](double v) {
@@ -822,36 +826,47 @@ std::pair<double, double> colour_range(const std::vector<const TileRow*>& rows, 
 }  // namespace
 
 namespace {
-void draw_grid(const TileGrid& g, const std::string& path) {
-  check_grid(g);
+
+// Where a grid's rows, tiles and colour bars go, in pixels.
+struct GridLayout {
   std::size_t columns = 0;
-  for (const TileRow& row : g.rows) columns = std::max(columns, row.tiles.size());
-  const bool column_labels = g.column_label_row < g.rows.size() &&
-                             std::any_of(g.column_labels.begin(), g.column_labels.end(),
-                                         [](const std::string& l) { return !l.empty(); });
-  const double tile = g.tile_px, title_px = g.title.empty() ? 8 : kTitleBandPx;
-  // The top edge of each row, in pixels from the top of the picture.
+  bool column_labels = false;
+  double tile = 0;
+  std::vector<double> row_top_px;  // the top edge of each row, from the top of the picture
+  double bar_left = 0;
+  int width = 0, height = 0;
+};
+
+GridLayout grid_layout(const TileGrid& g) {
+  GridLayout l;
+  for (const TileRow& row : g.rows) l.columns = std::max(l.columns, row.tiles.size());
+  l.column_labels = g.column_label_row < g.rows.size() &&
+                    std::any_of(g.column_labels.begin(), g.column_labels.end(),
+                                [](const std::string& s) { return !s.empty(); });
+  l.tile = g.tile_px;
+  const double title_px = g.title.empty() ? 8 : kTitleBandPx;
   // Rows with colour bars of their own need room between the bars for their end labels.
   const double row_gap = g.shared_range ? kGridRowGapPx : kGridRowGapPerBarPx;
-  std::vector<double> row_top_px(g.rows.size());
+  l.row_top_px.resize(g.rows.size());
   double y = title_px;
   for (std::size_t r = 0; r < g.rows.size(); ++r) {
-    if (column_labels && r == g.column_label_row) y += kGridColumnLabelPx;
-    row_top_px[r] = y;
-    y += tile + row_gap;
+    if (l.column_labels && r == g.column_label_row) y += kGridColumnLabelPx;
+    l.row_top_px[r] = y;
+    y += l.tile + row_gap;
   }
-  const double grid_right = g.label_px + double(columns) * (tile + kGridGapPx) - kGridGapPx;
-  const double bar_left = grid_right + kGridBarGapPx;
+  const double grid_right = g.label_px + double(l.columns) * (l.tile + kGridGapPx) - kGridGapPx;
+  l.bar_left = grid_right + kGridBarGapPx;
   const double label_extra = g.colorbar_label.empty() ? 0 : 22;
-  const int width =
-      std::max(320, int(std::ceil(bar_left + kGridBarPx + kGridRightPx + label_extra)));
-  const int height = int(std::ceil(y - row_gap + kGridBottomPx));
-  if (width > 16384 || height > 16384)
-    throw UsageError("tile grid: the grid would be " + std::to_string(width) + " × " +
-                     std::to_string(height) + " pixels (at most 16384 each way)");
-  const double W = width, H = height;
+  l.width = std::max(320, int(std::ceil(l.bar_left + kGridBarPx + kGridRightPx + label_extra)));
+  l.height = int(std::ceil(y - row_gap + kGridBottomPx));
+  if (l.width > 16384 || l.height > 16384)
+    throw UsageError("tile grid: the grid would be " + std::to_string(l.width) + " × " +
+                     std::to_string(l.height) + " pixels (at most 16384 each way)");
+  return l;
+}
 
-  // Colour ranges: one for the grid, or one per row.
+// Colour ranges: one for the grid, or one per row.
+std::vector<std::pair<double, double>> grid_ranges(const TileGrid& g) {
   std::vector<std::pair<double, double>> ranges;
   if (g.shared_range) {
     std::vector<const TileRow*> all;
@@ -863,88 +878,107 @@ void draw_grid(const TileGrid& g, const std::string& path) {
     for (const TileRow& row : g.rows)
       ranges.push_back(colour_range({&row}, row.colormap == "coolwarm"));
   }
+  return ranges;
+}
 
+// The tics of a colour bar `height` pixels tall. Tall bars: round tics about 40 pixels apart.
+// Short ones: the ends of the range (two significant digits) and 0 when it lies inside.
+std::string bar_tics(double lo, double hi, double height) {
+  std::string tics;
+  const auto add = [&](double v, const std::string& text) {
+    tics += (tics.empty() ? "" : ", ") + gp_string(text) + " " + shortest(v);
+  };
+  if (height >= 160) {
+    for (double v : linear_tics(lo, hi, int(height / 40))) add(v, label_of(v));
+  } else {
+    char text[32];
+    // A minimum that is 0 but for rounding (a modulus) reads as 0.
+    std::snprintf(text, sizeof text, "%.2g", std::abs(lo) < 1e-6 * std::abs(hi) ? 0.0 : lo);
+    add(lo, text);
+    if (lo < 0 && hi > 0) add(0, "0");
+    std::snprintf(text, sizeof text, "%.2g", hi);
+    add(hi, text);
+  }
+  return tics;
+}
+
+// The tile's values as float32, row 0 on top (gnuplot draws y upwards), in `file`.
+void write_tile(const Tile& t, const std::string& file) {
+  std::vector<float> values(t.values.size());
+  for (std::size_t i = 0; i < t.rows; ++i)
+    for (std::size_t k = 0; k < t.cols; ++k)
+      values[(t.rows - 1 - i) * t.cols + k] = float(t.values[i * t.cols + k]);
+  write_binary(file, values);
+}
+
+// The script of tile c of row r, whose data is in `file`.
+std::string tile_script(const TileGrid& g, const GridLayout& l, std::pair<double, double> range,
+                        std::size_t r, std::size_t c, const std::string& file) {
+  const TileRow& row = g.rows[r];
+  const Tile& t = row.tiles[c];
+  const double W = l.width, H = l.height, tile = l.tile;
+  const double row_top = H - l.row_top_px[r];  // pixels up from the bottom
+  // The image inside its square cell, keeping its aspect ratio.
+  const double aspect = double(t.cols) / double(t.rows);
+  const double w = aspect >= 1 ? tile : tile * aspect, h = aspect >= 1 ? tile / aspect : tile;
+  const double cx = g.label_px + double(c) * (tile + kGridGapPx) + tile / 2,
+               cy = row_top - tile / 2;
+  const Box box{(cx - w / 2) / W, (cx + w / 2) / W, (cy - h / 2) / H, (cy + h / 2) / H};
+  std::string s = "reset\nunset border\nunset xtics\nunset ytics\nunset key\n" + margins(box);
+  s += "set xrange [-0.5:" + shortest(double(t.cols) - 0.5) +
+       "]\nset yrange [-0.5:" + shortest(double(t.rows) - 0.5) + "]\n";
+  s += palette_command(row.colormap);
+  const auto [lo, hi] = range;
+  s += "set cbrange [" + shortest(lo) + ":" + shortest(hi) + "]\n";
+  const bool last = c + 1 == row.tiles.size();
+  if (g.shared_range ? (r == 0 && last) : last) {
+    const double bar_top = row_top,
+                 bar_bottom = g.shared_range ? H - l.row_top_px.back() - tile : row_top - tile;
+    s += "set colorbox user origin screen " + shortest(l.bar_left / W) + ", screen " +
+         shortest(bar_bottom / H) + " size screen " + shortest(kGridBarPx / W) + ", screen " +
+         shortest((bar_top - bar_bottom) / H) + " border\n";
+    s += "set cbtics out nomirror scale 0.6 font ',9' (" + bar_tics(lo, hi, bar_top - bar_bottom) +
+         ")\n";
+  } else {
+    s += "unset colorbox\n";
+  }
+  if (c == 0 && !row.label.empty() && g.label_px > 0)
+    s += "set label 1 " + gp_string(row.label) + " at screen " + shortest((g.label_px - 10) / W) +
+         ", screen " + shortest(cy / H) + " right front\n";
+  if (l.column_labels && r == g.column_label_row && c < g.column_labels.size() &&
+      !g.column_labels[c].empty())
+    s += "set label 2 " + gp_string(g.column_labels[c]) + " at screen " + shortest(cx / W) +
+         ", screen " + shortest((row_top + 9) / H) + " center front\n";
+  if (r == 0 && c == 0 && !g.colorbar_label.empty())  // along the right edge
+    s += "set label 3 " + gp_string(g.colorbar_label) + " at screen " + shortest((W - 14) / W) +
+         ", screen " +
+         shortest((H - l.row_top_px.front() + H - l.row_top_px.back() - tile) / 2 / H) +
+         " center rotate by 90 front\n";
+  return s + "plot " + gp_string(file) + " binary array=(" + std::to_string(t.cols) + "," +
+         std::to_string(t.rows) + ") format='%float32' with image notitle\n";
+}
+
+void draw_grid(const TileGrid& g, const std::string& path) {
+  check_grid(g);
+  const GridLayout l = grid_layout(g);
+  const std::vector<std::pair<double, double>> ranges = grid_ranges(g);
   const std::string gnuplot = required_gnuplot_for(path);
   remove_stale_temporaries(temp_folder_parent(), "wst-plot");
   const TempFolder dir(temp_folder_pattern("wst-plot"));
   const std::string output = dir.path() + "/figure.png";
-  std::string script = "set terminal pngcairo size " + std::to_string(width) + "," +
-                       std::to_string(height) +
+  std::string script = "set terminal pngcairo size " + std::to_string(l.width) + "," +
+                       std::to_string(l.height) +
                        " font 'DejaVu Sans,11' noenhanced background rgb 'white'\n";
   script += "set encoding utf8\nset output " + gp_string(output) + "\n";
   script += "set multiplot" +
             (g.title.empty() ? "" : " title " + gp_string(g.title) + " font ':Bold,14'") + "\n";
-  for (std::size_t r = 0; r < g.rows.size(); ++r) {
-    const TileRow& row = g.rows[r];
-    const double row_top = H - row_top_px[r];  // pixels up from the bottom
-    for (std::size_t c = 0; c < row.tiles.size(); ++c) {
-      const Tile& t = row.tiles[c];
-      // The image inside its square cell, keeping its aspect ratio.
-      const double aspect = double(t.cols) / double(t.rows);
-      const double w = aspect >= 1 ? tile : tile * aspect, h = aspect >= 1 ? tile / aspect : tile;
-      const double cx = g.label_px + double(c) * (tile + kGridGapPx) + tile / 2,
-                   cy = row_top - tile / 2;
-      const Box box{(cx - w / 2) / W, (cx + w / 2) / W, (cy - h / 2) / H, (cy + h / 2) / H};
-      std::vector<float> values(t.values.size());
-      for (std::size_t i = 0; i < t.rows; ++i)  // row 0 on top: gnuplot draws y upwards
-        for (std::size_t k = 0; k < t.cols; ++k)
-          values[(t.rows - 1 - i) * t.cols + k] = float(t.values[i * t.cols + k]);
+  for (std::size_t r = 0; r < g.rows.size(); ++r)
+    for (std::size_t c = 0; c < g.rows[r].tiles.size(); ++c) {
       const std::string file =
           dir.path() + "/tile" + std::to_string(r) + "_" + std::to_string(c) + ".f32";
-      write_binary(file, values);
-
-      std::string s = "reset\nunset border\nunset xtics\nunset ytics\nunset key\n" + margins(box);
-      s += "set xrange [-0.5:" + shortest(double(t.cols) - 0.5) +
-           "]\nset yrange [-0.5:" + shortest(double(t.rows) - 0.5) + "]\n";
-      s += palette_command(row.colormap);
-      const auto [lo, hi] = ranges[r];
-      s += "set cbrange [" + shortest(lo) + ":" + shortest(hi) + "]\n";
-      const bool last = c + 1 == row.tiles.size();
-      const bool bar = g.shared_range ? (r == 0 && last) : last;
-      if (bar) {
-        const double bar_top = row_top,
-                     bar_bottom = g.shared_range ? H - row_top_px.back() - tile : row_top - tile;
-        s += "set colorbox user origin screen " + shortest(bar_left / W) + ", screen " +
-             shortest(bar_bottom / H) + " size screen " + shortest(kGridBarPx / W) + ", screen " +
-             shortest((bar_top - bar_bottom) / H) + " border\n";
-        // Tall bars: round tics about 40 pixels apart. Short ones: the ends of the range (two
-        // significant digits) and 0 when it lies inside.
-        std::string tics;
-        const auto add = [&](double v, const std::string& text) {
-          tics += (tics.empty() ? "" : ", ") + gp_string(text) + " " + shortest(v);
-        };
-        if (bar_top - bar_bottom >= 160) {
-          for (double v : linear_tics(lo, hi, int((bar_top - bar_bottom) / 40)))
-            add(v, label_of(v));
-        } else {
-          char text[32];
-          // A minimum that is 0 but for rounding (a modulus) reads as 0.
-          std::snprintf(text, sizeof text, "%.2g", std::abs(lo) < 1e-6 * std::abs(hi) ? 0.0 : lo);
-          add(lo, text);
-          if (lo < 0 && hi > 0) add(0, "0");
-          std::snprintf(text, sizeof text, "%.2g", hi);
-          add(hi, text);
-        }
-        s += "set cbtics out nomirror scale 0.6 font ',9' (" + tics + ")\n";
-      } else {
-        s += "unset colorbox\n";
-      }
-      if (c == 0 && !row.label.empty() && g.label_px > 0)
-        s += "set label 1 " + gp_string(row.label) + " at screen " + shortest((g.label_px - 10) / W) +
-             ", screen " + shortest(cy / H) + " right front\n";
-      if (column_labels && r == g.column_label_row && c < g.column_labels.size() &&
-          !g.column_labels[c].empty())
-        s += "set label 2 " + gp_string(g.column_labels[c]) + " at screen " + shortest(cx / W) +
-             ", screen " + shortest((row_top + 9) / H) + " center front\n";
-      if (r == 0 && c == 0 && !g.colorbar_label.empty())  // along the right edge
-        s += "set label 3 " + gp_string(g.colorbar_label) + " at screen " + shortest((W - 14) / W) +
-             ", screen " + shortest((H - row_top_px.front() + H - row_top_px.back() - tile) / 2 / H) +
-             " center rotate by 90 front\n";
-      s += "plot " + gp_string(file) + " binary array=(" + std::to_string(t.cols) + "," +
-           std::to_string(t.rows) + ") format='%float32' with image notitle\n";
-      script += s;
+      write_tile(g.rows[r].tiles[c], file);
+      script += tile_script(g, l, ranges[r], r, c, file);
     }
-  }
   script += "unset multiplot\nset output\n";
   render_script(gnuplot, script, dir.path(), output, path);
 }
