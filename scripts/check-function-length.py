@@ -5,9 +5,11 @@ A function is a brace block opened at namespace or class scope whose header ends
 (optionally followed by const, noexcept, override, a trailing return type or an initialiser
 list); lambdas and local blocks count toward the function that holds them.
 Usage: check-function-length.py [--max N] DIR_OR_FILE...; exit 1 if any function is too long.
+       check-function-length.py --self-test: checks that it finds a long function and nothing else.
 """
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 CONTROL = re.compile(r"\b(if|for|while|switch|catch|do|else)\s*(\(|$)")
@@ -78,7 +80,29 @@ def functions(path):
     return found
 
 
+def self_test():
+    """A 90-line function, a 20-line one, and a long class and lambda-holding namespace that are
+    not functions: exactly the first must be found."""
+    body = "\n".join(f"  x += {i};" for i in range(88))
+    lines = "\n".join(f"  int f{i}() const {{ return {i}; }}" for i in range(90))
+    src = (f"namespace a {{\nint long_one(int x) {{\n{body}\n}}\n"
+           f"int short_one(int x) {{\n" + "\n".join("  ++x;" for _ in range(18)) + "\n}\n"
+           f"struct Big {{\n{lines}\n}};\n}}  // namespace a\n")
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "t.cpp"
+        f.write_text(src)
+        found = {name: length for name, _, length in functions(f)}
+    long_ones = [n for n, length in found.items() if length > 80]
+    if long_ones != ["long_one"] or found.get("short_one") != 20:
+        print(f"self-test failed: found {found}")
+        return 1
+    print("self-test: the long function found, nothing else")
+    return 0
+
+
 def main(argv):
+    if argv == ["--self-test"]:
+        return self_test()
     limit, paths = 80, []
     args = iter(argv)
     for a in args:

@@ -36,46 +36,6 @@ struct Files {
   std::string in, out, meta;  // meta is empty when --meta is not given
 };
 
-using FloatArray = std::variant<Array<float>, Array<double>>;
-
-// Reads IN (.npy; a PNG as float64 luminance in [0, 1]; an audio file as one float64 signal) and
-// checks what every scatter command needs: a float dtype, rank ≥ min_rank, no empty dimension.
-// `form` names the expected shape, e.g. "(..., M, N)".
-FloatArray read_input(const std::string& path, std::string_view command, std::size_t min_rank,
-                      std::string_view form) {
-  NpyArray raw = read_input_file(path).array;
-  FloatArray x = std::visit(
-      [&]<class T>(Array<T>& a) -> FloatArray {
-        if constexpr (std::is_floating_point_v<T>) {
-          return std::move(a);
-        } else {
-          throw InputError(path + ": dtype " + dtype_name<T>() + " ('" + npy_dtype_name(raw) +
-                           "') is not supported: " + std::string(command) +
-                           " needs float32 or float64");
-        }
-      },
-      raw);
-  const Shape& shape = std::visit([](const auto& a) -> const Shape& { return a.shape; }, x);
-  if (shape.size() < min_rank)
-    throw InputError(path + ": " + std::string(command) + " needs an array of shape " +
-                     std::string(form) + " with at least " + std::to_string(min_rank) +
-                     " dimension(s); found shape " + shape_string(shape));
-  if (std::ranges::count(shape, 0) > 0)
-    throw InputError(path + ": empty array of shape " + shape_string(shape));
-  return x;
-}
-
-// Runs the transform, naming the input file in data errors (NaN, Inf) that do not already.
-template <class Scattering, class T>
-Array<T> apply(const Scattering& s, const Array<T>& x, const std::string& path) {
-  try {
-    return s(x);
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    throw InputError(what.starts_with(path + ": ") ? what : path + ": " + what);
-  }
-}
-
 json null_if_unused(int v) { return v < 0 ? json(nullptr) : json(v); }
 
 json channel_json(const PathMeta2D& m) {
@@ -139,14 +99,15 @@ void run_scatter(const Transform& t, const ExecOptions& exec, const Files& files
   check_distinct_paths({{"IN", files.in}}, {{"OUT", files.out}, {"--meta", files.meta}});
   check_writable(files.out);
   if (!files.meta.empty()) check_writable(files.meta);
-  const FloatArray input = read_input(files.in, t.name, t.min_rank, t.form);
+  // IN: .npy, a PNG (float64 luminance in [0, 1]) or an audio file (one float64 signal).
+  const RealArray input = take_real_input(read_input_file(files.in), t.name, t.min_rank, t.form);
 
   std::visit(
       [&]<class T>(const Array<T>& x) {
         ExecOptions options = exec;
         options.progress = terminal_progress(std::string("wst ") + t.name);
         const auto scattering = t.template make<T>(x.shape, options);
-        const Array<T> y = apply(scattering, x, files.in);
+        const Array<T> y = naming_input(files.in, [&] { return scattering(x); });
         write_npy(files.out, y);
         if (files.meta.empty()) return;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
+#include <type_traits>
 
 #include "commands.hpp"
 #include "wst/io/audio.hpp"
@@ -24,14 +26,45 @@ const Shape& shape_of(const NpyArray& a) {
   return std::visit([](const auto& x) -> const Shape& { return x.shape; }, a);
 }
 
-void check_shape(const InputFile& in, std::string_view command, std::size_t min_rank) {
+// `form` (e.g. "(..., M, N)", or empty) names the expected shape in the rank message.
+void check_shape(const InputFile& in, std::string_view command, std::size_t min_rank,
+                 std::string_view form = {}) {
   const Shape& shape = shape_of(in.array);
   if (shape.size() < min_rank)
-    throw InputError(in.path + ": " + std::string(command) + " needs an array with at least " +
-                     std::to_string(min_rank) + " dimension(s); found shape " +
-                     shape_string(shape));
+    throw InputError(in.path + ": " + std::string(command) + " needs an array" +
+                     (form.empty() ? std::string() : " of shape " + std::string(form)) +
+                     " with at least " + std::to_string(min_rank) +
+                     " dimension(s); found shape " + shape_string(shape));
   if (std::ranges::count(shape, 0) > 0 || (shape.empty() && min_rank > 0))
     throw InputError(in.path + ": empty array of shape " + shape_string(shape));
+}
+
+// InputError unless the input is float32 or float64; `needs` ends the message.
+void check_real_dtype(const InputFile& in, std::string_view command, std::string_view needs) {
+  std::visit(
+      [&]<class T>(const Array<T>&) {
+        if constexpr (!std::is_floating_point_v<T>)
+          throw InputError(in.path + ": dtype " + dtype_name<T>() + " ('" +
+                           npy_dtype_name(in.array) + "') is not supported: " +
+                           std::string(command) + " needs " + std::string(needs));
+      },
+      in.array);
+}
+
+// The float array of `in`, copied (const) or moved out; the dtype was checked.
+template <class In>
+RealArray float_array(In& in) {
+  return std::visit(
+      [](auto& a) -> RealArray {
+        using T = typename std::remove_cvref_t<decltype(a.data)>::value_type;
+        if constexpr (std::is_floating_point_v<T>) {
+          if constexpr (std::is_const_v<In>) return a;
+          else return std::move(a);
+        } else {
+          throw std::logic_error("float_array: the dtype is not checked");
+        }
+      },
+      in.array);
 }
 
 }  // namespace
@@ -61,19 +94,16 @@ InputFile read_input_file(const std::string& path) {
 }
 
 RealArray real_input(const InputFile& in, std::string_view command, std::size_t min_rank) {
-  RealArray out = std::visit(
-      [&]<class T>(const Array<T>& a) -> RealArray {
-        if constexpr (std::is_floating_point_v<T>) {
-          return a;
-        } else {
-          throw InputError(in.path + ": dtype " + dtype_name<T>() + " ('" +
-                           npy_dtype_name(in.array) + "') is not supported: " +
-                           std::string(command) + " needs real float32 or float64 input");
-        }
-      },
-      in.array);
+  check_real_dtype(in, command, "real float32 or float64 input");
   check_shape(in, command, min_rank);
-  return out;
+  return float_array(in);
+}
+
+RealArray take_real_input(InputFile&& in, std::string_view command, std::size_t min_rank,
+                          std::string_view form) {
+  check_real_dtype(in, command, "float32 or float64");
+  check_shape(in, command, min_rank, form);
+  return float_array(in);
 }
 
 ComplexArray complex_input(const InputFile& in, std::string_view command, std::size_t min_rank) {

@@ -32,6 +32,10 @@ using ComplexArray = std::variant<Array<std::complex<float>>, Array<std::complex
 // The input as a real float array (float32 or float64 kept), or InputError naming the file,
 // the command and what it needs; rejects empty arrays and ranks below `min_rank`.
 RealArray real_input(const InputFile& in, std::string_view command, std::size_t min_rank);
+// The same checks for the scatter commands, moving the array out of `in`: the messages say
+// "needs float32 or float64" and name the expected shape `form`, e.g. "(..., M, N)".
+RealArray take_real_input(InputFile&& in, std::string_view command, std::size_t min_rank,
+                          std::string_view form);
 // The input as a complex array (real inputs widened, precision kept).
 ComplexArray complex_input(const InputFile& in, std::string_view command, std::size_t min_rank);
 

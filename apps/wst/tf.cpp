@@ -115,6 +115,103 @@ FftNorm parse_norm(const std::string& s) {
   return s == "ortho" ? FftNorm::ortho : s == "forward" ? FftNorm::forward : FftNorm::backward;
 }
 
+// The inverse real FFT of one-sided spectra x: length --n, else 2(m − 1) for m bins.
+template <class C>
+void run_irfft(const FftState& s, const std::string& path, const Array<C>& x, int rank,
+               FftNorm norm, double rate, json& meta) {
+  using T = typename C::value_type;
+  const std::size_t m = x.shape.back();
+  if (!s.n && m < 2)
+    throw UsageError(path + ": an inverse real FFT of 1 one-sided bin has length 1; give --n 1");
+  const std::size_t n = s.n ? s.n : 2 * (m - 1);
+  if (n == 0 || n / 2 + 1 != m)
+    throw UsageError("--n " + std::to_string(n) + ": an inverse real FFT of " +
+                     std::to_string(m) + " one-sided bins has length " +
+                     std::to_string(2 * (m - 1)) + " or " + std::to_string(2 * m - 1));
+  const Array<T> y = naming_input(path, [&] { return irfft(x, n, rank, norm, s.exec); });
+  meta["output_shape"] = y.shape;
+  write_all(s.io, [&] { write_signal(s.io.out, y, rate); }, &meta, nullptr);
+}
+
+// Complex input (or any inverse): fft / ifft / irfft.
+void run_fft_complex(const FftState& s, const InputFile& in, int rank, FftNorm norm, double rate,
+                     json& meta) {
+  const ComplexArray z = complex_input(in, "fft", std::size_t(rank));
+  std::visit(
+      [&]<class C>(const Array<C>& x) {
+        if (s.inverse && !s.full) return run_irfft(s, in.path, x, rank, norm, rate, meta);
+        const Array<C> y = naming_input(in.path, [&] {
+          return s.inverse ? ifft(x, rank, norm, s.exec) : fft(x, rank, norm, s.exec);
+        });
+        meta["output_shape"] = y.shape;
+        write_all(s.io, [&] { write_npy(s.io.out, y); }, &meta, nullptr);
+      },
+      z);
+}
+
+// log |X| of the first M × n image of x, zero frequency at the centre (fftshift).
+template <class T>
+plot::Heatmap spectrum_heatmap(const Array<T>& x, const std::string& path, const Outputs& io,
+                               const ExecOptions& exec) {
+  const std::size_t n = x.shape.back(), M = x.shape[x.ndim() - 2];
+  Array<T> img({M, n}, std::vector<T>(x.data.begin(), x.data.begin() + M * n));
+  const Array<T> p = power_spectrum(img, 2, exec);
+  const std::size_t h = n / 2 + 1;
+  plot::Heatmap map;
+  map.title = "|X| of " + fs::path(path).filename().string() + " (centred)";
+  map.rows = M;
+  map.cols = n;
+  map.values.resize(M * n);
+  const auto fr = fft_frequencies(M), fc = fft_frequencies(n);
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::size_t jj = j < h ? j : (n - j) % n, ii = j < h ? i : (M - i) % M;
+      const std::size_t r2 = (i + M / 2) % M, c2 = (j + n / 2) % n;  // fftshift
+      map.values[r2 * n + c2] = std::sqrt(double(p.data[ii * h + jj]));
+    }
+  for (std::size_t j = 0; j < n; ++j) map.x.centres.push_back(fc[(j + n - n / 2) % n]);
+  for (std::size_t i = 0; i < M; ++i) map.y.centres.push_back(fr[(i + M - M / 2) % M]);
+  map.x.label = "horizontal frequency (cycles/pixel)";
+  map.y.label = "vertical frequency (cycles/pixel)";
+  map.colorbar_label = io.linear ? "|X|" : "|X| (dB)";
+  map.decibels = !io.linear;
+  map.dynamic_range_db = io.db_range;
+  return map;
+}
+
+// Real input: rfft (one-sided), fft of the real signal (--full), or the power spectrum.
+void run_fft_real(const FftState& s, const InputFile& in, int rank, FftNorm norm,
+                  const Units& units, json& meta) {
+  const RealArray r = real_input(in, "fft", std::size_t(rank));
+  std::visit(
+      [&]<class T>(const Array<T>& x) {
+        const std::size_t n = x.shape.back();
+        meta["frequencies"] = scaled(s.full ? fft_frequencies(n) : rfft_frequencies(n),
+                                     units.rate > 0 ? units.rate : 1.0);
+        plot::Figure fig;
+        if (!s.io.picture.empty() && rank == 1) {
+          fig.title = "Fourier transform of " + fs::path(in.path).filename().string();
+          fig.panels.push_back(fourier_panel(first_signal(x.data, n), units, s.io.picture_range()));
+        } else if (!s.io.picture.empty()) {
+          fig.panels.push_back(spectrum_heatmap(x, in.path, s.io, s.exec));
+        }
+        const auto write = [&](const auto& y) {
+          meta["output_shape"] = y.shape;
+          write_all(s.io, [&] { write_npy(s.io.out, y); }, &meta, &fig);
+        };
+        if (s.power) {
+          write(naming_input(in.path, [&] { return power_spectrum(x, rank, s.exec); }));
+        } else if (s.full) {
+          Array<std::complex<T>> z(x.shape);
+          std::ranges::copy(x.data, z.data.begin());
+          write(naming_input(in.path, [&] { return fft(z, rank, norm, s.exec); }));
+        } else {
+          write(naming_input(in.path, [&] { return rfft(x, rank, norm, s.exec); }));
+        }
+      },
+      r);
+}
+
 void run_fft(const FftState& s) {
   check_outputs(s.io);
   if (s.power && s.inverse) throw UsageError("--power and --inverse cannot be combined");
@@ -124,7 +221,6 @@ void run_fft(const FftState& s) {
   const int rank = s.rank ? s.rank : in.image ? 2 : 1;
   const FftNorm norm = parse_norm(s.norm);
   const Units units{effective_rate(s.io.sample_rate, in)};
-  ExecOptions exec = s.exec;
   json meta = {{"transform", s.inverse ? (s.full ? "ifft" : "irfft") : s.full ? "fft" : "rfft"},
                {"rank", rank}, {"norm", s.norm}};
   if (units.rate > 0) meta["sample_rate"] = units.rate;
@@ -135,93 +231,8 @@ void run_fft(const FftState& s) {
   if (!s.io.picture.empty() && (s.inverse || complex_in))
     throw UsageError("--plot draws the spectrum of real input; it is not available with " +
                      std::string(s.inverse ? "--inverse" : "complex input"));
-  if (s.inverse || complex_in) {
-    // Complex input (or any inverse): fft / ifft / irfft.
-    const ComplexArray z = complex_input(in, "fft", std::size_t(rank));
-    std::visit(
-        [&]<class C>(const Array<C>& x) {
-          using T = typename C::value_type;
-          if (s.inverse && !s.full) {
-            const std::size_t m = x.shape.back();
-            if (!s.n && m < 2)
-              throw UsageError(in.path + ": an inverse real FFT of 1 one-sided bin has length 1; "
-                               "give --n 1");
-            const std::size_t n = s.n ? s.n : 2 * (m - 1);
-            if (n == 0 || n / 2 + 1 != m)
-              throw UsageError("--n " + std::to_string(n) + ": an inverse real FFT of " +
-                               std::to_string(m) + " one-sided bins has length " +
-                               std::to_string(2 * (m - 1)) + " or " + std::to_string(2 * m - 1));
-            const Array<T> y = naming_input(in.path, [&] { return irfft(x, n, rank, norm, exec); });
-            meta["output_shape"] = y.shape;
-            write_all(s.io, [&] { write_signal(s.io.out, y, units.rate); }, &meta, nullptr);
-          } else {
-            const Array<C> y = naming_input(in.path, [&] {
-              return s.inverse ? ifft(x, rank, norm, exec) : fft(x, rank, norm, exec);
-            });
-            meta["output_shape"] = y.shape;
-            write_all(s.io, [&] { write_npy(s.io.out, y); }, &meta, nullptr);
-          }
-        },
-        z);
-    return;
-  }
-  // Real input: rfft (one-sided), fft of the real signal (--full), or the power spectrum.
-  const RealArray r = real_input(in, "fft", std::size_t(rank));
-  std::visit(
-      [&]<class T>(const Array<T>& x) {
-        const std::size_t n = x.shape.back();
-        meta["frequencies"] = scaled(s.full ? fft_frequencies(n) : rfft_frequencies(n),
-                                     units.rate > 0 ? units.rate : 1.0);
-        plot::Figure fig;
-        if (!s.io.picture.empty()) {
-          if (rank == 1) {
-            fig.title = "Fourier transform of " + fs::path(in.path).filename().string();
-            fig.panels.push_back(fourier_panel(first_signal(x.data, n), units, s.io.picture_range()));
-          } else {
-            // log |X| of the first image, zero frequency at the centre.
-            const std::size_t M = x.shape[x.ndim() - 2];
-            Array<T> img({M, n}, std::vector<T>(x.data.begin(), x.data.begin() + M * n));
-            const Array<T> p = power_spectrum(img, 2, exec);
-            const std::size_t h = n / 2 + 1;
-            plot::Heatmap map;
-            map.title = "|X| of " + fs::path(in.path).filename().string() + " (centred)";
-            map.rows = M;
-            map.cols = n;
-            map.values.resize(M * n);
-            const auto fr = fft_frequencies(M), fc = fft_frequencies(n);
-            for (std::size_t i = 0; i < M; ++i)
-              for (std::size_t j = 0; j < n; ++j) {
-                const std::size_t jj = j < h ? j : (n - j) % n, ii = j < h ? i : (M - i) % M;
-                const std::size_t r2 = (i + M / 2) % M, c2 = (j + n / 2) % n;  // fftshift
-                map.values[r2 * n + c2] = std::sqrt(double(p.data[ii * h + jj]));
-              }
-            for (std::size_t j = 0; j < n; ++j) map.x.centres.push_back(fc[(j + n - n / 2) % n]);
-            for (std::size_t i = 0; i < M; ++i) map.y.centres.push_back(fr[(i + M - M / 2) % M]);
-            map.x.label = "horizontal frequency (cycles/pixel)";
-            map.y.label = "vertical frequency (cycles/pixel)";
-            map.colorbar_label = s.io.linear ? "|X|" : "|X| (dB)";
-            map.decibels = !s.io.linear;
-            map.dynamic_range_db = s.io.db_range;
-            fig.panels.push_back(std::move(map));
-          }
-        }
-        if (s.power) {
-          const Array<T> y = naming_input(in.path, [&] { return power_spectrum(x, rank, exec); });
-          meta["output_shape"] = y.shape;
-          write_all(s.io, [&] { write_npy(s.io.out, y); }, &meta, &fig);
-        } else if (s.full) {
-          Array<std::complex<T>> z(x.shape);
-          std::ranges::copy(x.data, z.data.begin());
-          const auto y = naming_input(in.path, [&] { return fft(z, rank, norm, exec); });
-          meta["output_shape"] = y.shape;
-          write_all(s.io, [&] { write_npy(s.io.out, y); }, &meta, &fig);
-        } else {
-          const auto y = naming_input(in.path, [&] { return rfft(x, rank, norm, exec); });
-          meta["output_shape"] = y.shape;
-          write_all(s.io, [&] { write_npy(s.io.out, y); }, &meta, &fig);
-        }
-      },
-      r);
+  if (s.inverse || complex_in) return run_fft_complex(s, in, rank, norm, units.rate, meta);
+  run_fft_real(s, in, rank, norm, units, meta);
 }
 
 // ---- stft / istft -----------------------------------------------------------------------------

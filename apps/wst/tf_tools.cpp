@@ -38,78 +38,95 @@ struct HeisenbergState {
   CLI::Option *window_opt = nullptr, *wavelet_opt = nullptr, *file_opt = nullptr, *xi_opt = nullptr;
 };
 
-void run_heisenberg(const HeisenbergState& s) {
-  const int given = int(s.window_opt->count() > 0) + int(s.wavelet_opt->count() > 0) +
-                    int(s.file_opt->count() > 0);
-  if (given > 1) throw UsageError("give one of --window, --wavelet and --file");
-  if (s.xi_opt->count() && !s.wavelet_opt->count())
-    throw UsageError("--xi is the centre frequency of a wavelet: give --wavelet");
-  if (s.grid > (std::size_t{1} << 26))
-    throw UsageError("--grid " + std::to_string(s.grid) + ": must be at most 2^26 = 67108864");
+// One measured function: its description, box, grid length and the JSON of its parameters.
+struct MeasuredBox {
   std::string what;
   HeisenbergBox box;
-  std::size_t N = s.grid;
+  std::size_t N = 0;
   json j;
-  if (s.wavelet_opt->count()) {
-    const WaveletKind kind = parse_wavelet_kind(s.wavelet);
-    if (!(s.xi > 0 && s.xi <= 0.5))
-      throw UsageError("--xi " + num(s.xi) + ": must be in (0, 0.5] cycles/sample");
-    if (s.Q < 1 || s.Q > 128) throw UsageError("--Q " + std::to_string(s.Q) + ": must be in [1, 128]");
-    if (s.sigma < 0 || !std::isfinite(s.sigma))
-      throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
-    const double sigma = s.sigma > 0 ? s.sigma : s.xi * constant_q_sigma_ratio(s.Q);
-    if (!(sigma > 0 && std::isfinite(sigma)))
-      throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
-    // The grid holds ±10 time spreads 1/(2πσ) at least.
-    if (N == 0)
-      N = checked_size(40.0 / (2 * std::numbers::pi * sigma), 4096, std::size_t{1} << 26,
+};
+
+// --wavelet: wavelet_on_grid at xi and sigma (default: the constant-Q σ of --Q).
+MeasuredBox wavelet_box(const HeisenbergState& s) {
+  MeasuredBox m;
+  m.N = s.grid;
+  const WaveletKind kind = parse_wavelet_kind(s.wavelet);
+  if (!(s.xi > 0 && s.xi <= 0.5))
+    throw UsageError("--xi " + num(s.xi) + ": must be in (0, 0.5] cycles/sample");
+  if (s.Q < 1 || s.Q > 128) throw UsageError("--Q " + std::to_string(s.Q) + ": must be in [1, 128]");
+  if (s.sigma < 0 || !std::isfinite(s.sigma))
+    throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
+  const double sigma = s.sigma > 0 ? s.sigma : s.xi * constant_q_sigma_ratio(s.Q);
+  if (!(sigma > 0 && std::isfinite(sigma)))
+    throw UsageError("--sigma " + num(s.sigma) + ": must be > 0 cycles/sample");
+  // The grid holds ±10 time spreads 1/(2πσ) at least.
+  if (m.N == 0)
+    m.N = checked_size(40.0 / (2 * std::numbers::pi * sigma), 4096, std::size_t{1} << 26,
                        s.sigma > 0 ? "--sigma" : "--xi", /*pow2=*/true);
-    box = heisenberg_box(wavelet_on_grid(kind, N, s.xi, sigma));
-    char buf[160];
-    if (kind == WaveletKind::mexican_hat)
-      std::snprintf(buf, sizeof buf, "mexican_hat wavelet, peak frequency xi = %g cycles/sample", s.xi);
-    else
-      std::snprintf(buf, sizeof buf, "%s wavelet, xi = %g, sigma = %g cycles/sample",
-                    wavelet_kind_name(kind), s.xi, sigma);
-    what = buf;
-    j = {{"wavelet", wavelet_kind_name(kind)}, {"xi", s.xi}};
-    if (kind != WaveletKind::mexican_hat) j["sigma"] = sigma;
-  } else if (s.file_opt->count()) {
-    const InputFile in = read_input_file(s.file);
-    const ComplexArray z = complex_input(in, "heisenberg", 1);
-    std::vector<std::complex<double>> g;
-    std::visit([&](const auto& a) {
-      if (a.ndim() != 1)
-        throw InputError(in.path + ": heisenberg needs one signal of shape (N,); found shape " +
-                         shape_string(a.shape));
-      for (const auto& v : a.data) g.emplace_back(double(v.real()), double(v.imag()));
-    }, z);
-    N = g.size();
-    box = naming_input(in.path, [&] { return heisenberg_box(g); });
-    what = s.file + " (" + std::to_string(N) + " samples)";
-    j = {{"file", s.file}};
-  } else {
-    if (s.length_from_sigma && s.window.length > (std::size_t{1} << 26))
-      throw UsageError("--sigma " + num(s.sigma) + ": its window of 12σ samples must be at most "
-                       "2^26 = 67108864 samples (σ ≤ 5592405; or give --length)");
-    const WindowSpec spec = window_spec(s.window);
-    if (N == 0)
-      N = checked_size(8.0 * double(spec.length), 4096, std::size_t{1} << 26,
+  m.box = heisenberg_box(wavelet_on_grid(kind, m.N, s.xi, sigma));
+  char buf[160];
+  if (kind == WaveletKind::mexican_hat)
+    std::snprintf(buf, sizeof buf, "mexican_hat wavelet, peak frequency xi = %g cycles/sample", s.xi);
+  else
+    std::snprintf(buf, sizeof buf, "%s wavelet, xi = %g, sigma = %g cycles/sample",
+                  wavelet_kind_name(kind), s.xi, sigma);
+  m.what = buf;
+  m.j = {{"wavelet", wavelet_kind_name(kind)}, {"xi", s.xi}};
+  if (kind != WaveletKind::mexican_hat) m.j["sigma"] = sigma;
+  return m;
+}
+
+// --file: the samples of one signal of shape (N,).
+MeasuredBox file_box(const HeisenbergState& s) {
+  MeasuredBox m;
+  const InputFile in = read_input_file(s.file);
+  const ComplexArray z = complex_input(in, "heisenberg", 1);
+  std::vector<std::complex<double>> g;
+  std::visit([&](const auto& a) {
+    if (a.ndim() != 1)
+      throw InputError(in.path + ": heisenberg needs one signal of shape (N,); found shape " +
+                       shape_string(a.shape));
+    for (const auto& v : a.data) g.emplace_back(double(v.real()), double(v.imag()));
+  }, z);
+  m.N = g.size();
+  m.box = naming_input(in.path, [&] { return heisenberg_box(g); });
+  m.what = s.file + " (" + std::to_string(m.N) + " samples)";
+  m.j = {{"file", s.file}};
+  return m;
+}
+
+// --window (the default): the window centred on a grid of 8 lengths at least.
+MeasuredBox window_box(const HeisenbergState& s) {
+  MeasuredBox m;
+  m.N = s.grid;
+  if (s.length_from_sigma && s.window.length > (std::size_t{1} << 26))
+    throw UsageError("--sigma " + num(s.sigma) + ": its window of 12σ samples must be at most "
+                     "2^26 = 67108864 samples (σ ≤ 5592405; or give --length)");
+  const WindowSpec spec = window_spec(s.window);
+  if (m.N == 0)
+    m.N = checked_size(8.0 * double(spec.length), 4096, std::size_t{1} << 26,
                        s.length_from_sigma ? "--sigma" : "--length", true);
-    if (spec.length > N)
-      throw UsageError("--grid " + std::to_string(N) + ": must be >= the window length " +
-                       std::to_string(spec.length));
-    box = heisenberg_box(window_on_grid(spec, N, N / 2 - spec.length / 2));
-    char buf[160];
-    if (spec.kind == WindowKind::gauss)
-      std::snprintf(buf, sizeof buf, "gauss window, L = %zu, sigma = %g samples", spec.length, spec.sigma);
-    else
-      std::snprintf(buf, sizeof buf, "%s window, L = %zu%s", window_kind_name(spec.kind), spec.length,
-                    spec.kind == WindowKind::hann ? (spec.periodic ? " (periodic)" : " (symmetric)") : "");
-    what = buf;
-    j = {{"window", window_kind_name(spec.kind)}, {"length", spec.length}};
-    if (spec.kind == WindowKind::gauss) j["sigma"] = spec.sigma;
-  }
+  if (spec.length > m.N)
+    throw UsageError("--grid " + std::to_string(m.N) + ": must be >= the window length " +
+                     std::to_string(spec.length));
+  m.box = heisenberg_box(window_on_grid(spec, m.N, m.N / 2 - spec.length / 2));
+  char buf[160];
+  if (spec.kind == WindowKind::gauss)
+    std::snprintf(buf, sizeof buf, "gauss window, L = %zu, sigma = %g samples", spec.length, spec.sigma);
+  else
+    std::snprintf(buf, sizeof buf, "%s window, L = %zu%s", window_kind_name(spec.kind), spec.length,
+                  spec.kind == WindowKind::hann ? (spec.periodic ? " (periodic)" : " (symmetric)") : "");
+  m.what = buf;
+  m.j = {{"window", window_kind_name(spec.kind)}, {"length", spec.length}};
+  if (spec.kind == WindowKind::gauss) m.j["sigma"] = spec.sigma;
+  return m;
+}
+
+// The box as JSON (--json) or as text; σt·σω against the bound 1/2 (docs/TIME-FREQUENCY.md).
+void print_box(const HeisenbergState& s, MeasuredBox m) {
+  HeisenbergBox& box = m.box;
+  json& j = m.j;
+  const std::size_t N = m.N;
   box.mu_omega += 0.0;  // print −0 as 0
   if (std::abs(box.mu_omega) < 1e-15) box.mu_omega = 0.0;
   const double p = box.product();
@@ -131,7 +148,7 @@ void run_heisenberg(const HeisenbergState& s) {
     std::printf("%s\n", j.dump(2).c_str());
     return;
   }
-  std::printf("%s, on a grid of %zu samples\n", what.c_str(), N);
+  std::printf("%s, on a grid of %zu samples\n", m.what.c_str(), N);
   std::printf("  time:      mu_t = %.6f samples, sigma_t = %.6f samples\n", box.mu_t, box.sigma_t);
   std::printf("  frequency: mu_w = %.7f rad/sample, sigma_w = %.7f rad/sample (sigma_f = %.7g cycles/sample)\n",
               box.mu_omega, box.sigma_omega, box.sigma_f());
@@ -142,6 +159,19 @@ void run_heisenberg(const HeisenbergState& s) {
               std::abs(p - 0.5) < 1e-6 ? "the uncertainty bound, attained (a Gaussian)"
               : p >= 0.5 * (1 - 1e-9) ? "the uncertainty bound holds"
                                       : "below the bound: the grid truncates or aliases g");
+}
+
+void run_heisenberg(const HeisenbergState& s) {
+  const int given = int(s.window_opt->count() > 0) + int(s.wavelet_opt->count() > 0) +
+                    int(s.file_opt->count() > 0);
+  if (given > 1) throw UsageError("give one of --window, --wavelet and --file");
+  if (s.xi_opt->count() && !s.wavelet_opt->count())
+    throw UsageError("--xi is the centre frequency of a wavelet: give --wavelet");
+  if (s.grid > (std::size_t{1} << 26))
+    throw UsageError("--grid " + std::to_string(s.grid) + ": must be at most 2^26 = 67108864");
+  if (s.wavelet_opt->count()) return print_box(s, wavelet_box(s));
+  if (s.file_opt->count()) return print_box(s, file_box(s));
+  print_box(s, window_box(s));
 }
 
 // ---- signal -----------------------------------------------------------------------------------

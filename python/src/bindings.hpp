@@ -21,6 +21,7 @@ namespace py = pybind11;
 
 void bind_scattering(py::module_& m);
 void bind_time_frequency(py::module_& m);
+void bind_lab(py::module_& m);
 
 // 'estimate' | 'measure' (FFTW_ESTIMATE, FFTW_MEASURE).
 inline Planning parse_planning(const std::string& planning) {

@@ -1,4 +1,5 @@
-// The `wst._wst` extension: scattering transforms and time-frequency tools of the C++ library.
+// The `wst._wst` extension: scattering transforms, time-frequency tools and the lab
+// experiments of the C++ library.
 // The public API lives in the pure-Python package `wst` (python/wst/), which wraps these classes.
 #include <pybind11/pybind11.h>
 
@@ -24,4 +25,5 @@ PYBIND11_MODULE(_wst, m) {
   });
   wst::python::bind_scattering(m);
   wst::python::bind_time_frequency(m);
+  wst::python::bind_lab(m);
 }

@@ -337,10 +337,7 @@ struct BasicCwt<T>::Impl {
   // is computed as 2^-e[b]·x and its rows scaled back by 2^e[b].
   template <class V>
   static std::vector<int> exponents(const V* x, std::size_t batch, std::size_t n) {
-    std::vector<int> e(batch);
-    for (std::size_t b = 0; b < batch; ++b)
-      e[b] = detail::range_exponent(detail::max_magnitude(x + b * n, n));
-    return e;
+    return detail::signal_exponents(x, batch, n, 1);
   }
   // Row y (n values) of signal b scaled back by 2^e, checked to fit T.
   static void scale_back(C* y, std::size_t n, int e, const char* what, std::size_t b) {

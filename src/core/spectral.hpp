@@ -147,6 +147,15 @@ template <class T>
 void scale_pow2(std::complex<T>* x, std::size_t n, int e) {
   scale_pow2(reinterpret_cast<T*>(x), 2 * n, e);
 }
+// 2^e·v, one value (as scale_pow2).
+template <class T>
+T scaled(T v, int e) {
+  return std::ldexp(v, e);
+}
+template <class T>
+std::complex<T> scaled(std::complex<T> v, int e) {
+  return {std::ldexp(v.real(), e), std::ldexp(v.imag(), e)};
+}
 
 // Throws InputError naming `what` and T's range when 2^e·(a result) is not finite.
 template <class V>
@@ -303,6 +312,18 @@ void parallel_ranges(std::size_t n, int threads, F body) {
   for (auto& th : pool) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+// Per-signal exponents (docs/architecture.md, "Range"): signal s (n values at x + s·n) is computed
+// as 2^-e[s]·x; 0 inside the band, and for a signal holding Inf or NaN. Each e[s] depends on
+// signal s alone, so the result does not depend on `threads`.
+template <class V>
+std::vector<int> signal_exponents(const V* x, std::size_t batch, std::size_t n, int threads) {
+  std::vector<int> e(batch, 0);
+  parallel_ranges(batch, threads, [&](std::size_t s0, std::size_t s1) {
+    for (std::size_t s = s0; s < s1; ++s) e[s] = range_exponent(max_magnitude(x + s * n, n));
+  });
+  return e;
 }
 
 }  // namespace wst::detail

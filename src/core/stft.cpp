@@ -43,26 +43,8 @@ bool any_non_finite(const std::complex<T>* v, std::size_t n) {
   return any_non_finite(reinterpret_cast<const T*>(v), 2 * n);
 }
 
-// Per-signal exponents (docs/architecture.md, "Range"): signal s (n values at x + s·n) is computed
-// as 2^-e[s]·x; 0 inside the band, and for a signal holding Inf or NaN (reported as such).
-template <class V>
-std::vector<int> signal_exponents(const V* x, std::size_t batch, std::size_t n, int threads) {
-  std::vector<int> e(batch, 0);
-  detail::parallel_ranges(batch, threads, [&](std::size_t s0, std::size_t s1) {
-    for (std::size_t s = s0; s < s1; ++s)
-      e[s] = detail::range_exponent(detail::max_magnitude(x + s * n, n));
-  });
-  return e;
-}
-// 2^e·v.
-template <class T>
-T scaled(T v, int e) {
-  return std::ldexp(v, e);
-}
-template <class T>
-std::complex<T> scaled(std::complex<T> v, int e) {
-  return {std::ldexp(v.real(), e), std::ldexp(v.imag(), e)};
-}
+using detail::scaled;
+using detail::signal_exponents;
 
 // Non-temporal stores (spectral.hpp).
 using detail::fence_stores;
@@ -352,13 +334,10 @@ struct BasicStft<T>::Impl {
   }
 };
 
-template <class T>
-BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOptions exec)
-    : impl_(std::make_unique<Impl>()) {
-  Impl& m = *impl_;
-  m.p = std::move(params);
-  m.exec = std::move(exec);
-  StftParams& p = m.p;
+namespace {
+
+// Checks the window, hop, nfft (0 → the window length) and signal length of an STFT.
+void check_stft_params(StftParams& p, std::size_t signal_length) {
   const std::vector<double>& w = p.window;
   const std::size_t L = w.size();
   if (L == 0) throw UsageError("STFT window is empty: it needs at least 1 sample");
@@ -377,6 +356,20 @@ BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOption
     throw UsageError("STFT window of " + std::to_string(L) + " samples is longer than the signal (" +
                      std::to_string(signal_length) +
                      " samples) with boundary none: use a shorter window or boundary zeros");
+}
+
+}  // namespace
+
+template <class T>
+BasicStft<T>::BasicStft(std::size_t signal_length, StftParams params, ExecOptions exec)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.p = std::move(params);
+  m.exec = std::move(exec);
+  StftParams& p = m.p;
+  check_stft_params(p, signal_length);
+  const std::vector<double>& w = p.window;
+  const std::size_t L = w.size();
   const std::size_t H = p.hop;
   double wsum = 0, w2max = 0;
   m.w2.resize(L);

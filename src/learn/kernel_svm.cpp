@@ -135,62 +135,59 @@ void validate(const KernelSvmOptions& o, const char* what) {
   if (o.threads < 1) bad("threads = " + std::to_string(o.threads) + " is invalid (must be ≥ 1)");
 }
 
-// What KernelSVC and KernelSVR share: the fitted LIBSVM model on redirected support vectors.
-struct SvmCore {
-  KernelSvmOptions opt;
-  bool classification = true;
-  ModelPtr model;
-  FeatureMatrix sv;                // support-vector rows of the training X
-  std::vector<svm_node> sv_nodes;  // {0, p+1}, {−1}: what model->SV[p] points to
-  Eigen::Index cols = 0;           // 0: not fitted
-  double C = 0, gamma = 0, cv_score = std::numeric_limits<double>::quiet_NaN();
+// One fit's working state: the distances among the cross-validation rows, the node array of
+// the kernel (see the top of this file) and LIBSVM's parameters.
+struct KernelFit {
+  const KernelSvmOptions& opt;
+  const FeatureMatrix& X;
+  const std::vector<double>& y;
+  const bool classification;
+  const char* what;
+  std::size_t n = 0, m = 0;  // rows, cross-validation rows
+  Eigen::Index D = 0;
+  Eigen::MatrixXd D2;
+  double median = 0;
+  std::unique_ptr<svm_node[]> nodes;
+  std::vector<svm_node*> rows;
+  svm_parameter param{};
 
-  void fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels);
-  std::vector<double> predict(const FeatureMatrix& X, const char* what) const;
-};
-
-void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels) {
-  const char* what = classification ? "KernelSVC::fit" : "KernelSVR::fit";
-  const std::size_t n = y.size();
-  const Eigen::Index D = X.cols();
-  const std::size_t nC = opt.C_grid.size(), nG = opt.gamma_scales.size();
-  const bool cv = nC * nG > 1;
-  const std::size_t m = std::min(n, opt.cv_max_rows);
-  if (cv && m < std::size_t(opt.folds))
-    throw InputError(std::string(what) + ": " + std::to_string(m) + " rows are too few for " +
-                     std::to_string(opt.folds) + "-fold cross-validation");
-  if (n > std::size_t(std::numeric_limits<int>::max() - 2))
-    throw InputError(std::string(what) + ": too many rows for LIBSVM");
-  svm_set_print_string_function(&quiet);
-  const int threads = opt.threads;
+  KernelFit(const KernelSvmOptions& o, const FeatureMatrix& X_, const std::vector<double>& y_,
+            bool classification_, const char* what_)
+      : opt(o), X(X_), y(y_), classification(classification_), what(what_), n(y_.size()),
+        m(std::min(n, o.cv_max_rows)), D(X_.cols()) {}
 
   // Distances among the cross-validation rows, and γ from their median.
-  const Eigen::Index mi = Eigen::Index(std::max<std::size_t>(m, 1));
-  Eigen::MatrixXd D2(mi, mi);
-  distance_tiles(
-      X.data(), mi, nullptr, 0, D, threads,
-      [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
-        for (Eigen::Index i = 0; i < ri; ++i)
-          for (Eigen::Index j = 0; j < rj; ++j) {
-            D2(i0 + i, j0 + j) = t[i * rj + j];
-            D2(j0 + j, i0 + i) = t[i * rj + j];
-          }
-      });
-  const double median = median_off_diagonal(D2);
+  void cv_distances() {
+    const Eigen::Index mi = Eigen::Index(std::max<std::size_t>(m, 1));
+    D2.resize(mi, mi);
+    distance_tiles(
+        X.data(), mi, nullptr, 0, D, opt.threads,
+        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+          for (Eigen::Index i = 0; i < ri; ++i)
+            for (Eigen::Index j = 0; j < rj; ++j) {
+              D2(i0 + i, j0 + j) = t[i * rj + j];
+              D2(j0 + j, i0 + i) = t[i * rj + j];
+            }
+        });
+    median = median_off_diagonal(D2);
+  }
 
   // The node array, built once.
-  const std::size_t stride = n + 2;
-  auto nodes = std::make_unique_for_overwrite<svm_node[]>(n * stride);
-  std::vector<svm_node*> rows(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    rows[i] = nodes.get() + i * stride;
-    rows[i][0] = {0, double(i + 1)};
-    rows[i][n + 1] = {-1, 0.0};
+  void build_nodes() {
+    const std::size_t stride = n + 2;
+    nodes = std::make_unique_for_overwrite<svm_node[]>(n * stride);
+    rows.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      rows[i] = nodes.get() + i * stride;
+      rows[i][0] = {0, double(i + 1)};
+      rows[i][n + 1] = {-1, 0.0};
+    }
   }
+
   // K = exp(−γ D2) into rows/columns 0 … m−1 (D2 is symmetric: read it by columns).
-  auto write_cv_kernel = [&](double gamma) {
+  void write_cv_kernel(double gamma) {
     const std::size_t block = 64;
-    detail::run_jobs((m + block - 1) / block, threads,
+    detail::run_jobs((m + block - 1) / block, opt.threads,
                      [&](std::size_t b) {
                        for (std::size_t i = b * block; i < std::min(m, (b + 1) * block); ++i) {
                          const double* d = D2.col(Eigen::Index(i)).data();
@@ -200,20 +197,43 @@ void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const La
                        }
                      },
                      {});
-  };
+  }
 
-  svm_parameter param{};
-  param.svm_type = classification ? C_SVC : EPSILON_SVR;
-  param.kernel_type = PRECOMPUTED;
-  param.degree = 3;
-  param.cache_size = opt.cache_mb;
-  param.eps = opt.tolerance;
-  param.C = opt.C_grid.front();
-  param.nu = 0.5;
-  param.p = opt.epsilon;
-  param.shrinking = 1;
-  param.probability = 0;
-  auto train_on = [&](const std::vector<std::size_t>& subset, double C) {
+  // The kernel of all n rows for the final fit (the cross-validation kernel if m = n).
+  void write_full_kernel(double gamma) {
+    if (n == m) {
+      write_cv_kernel(gamma);
+      D2.resize(0, 0);
+      return;
+    }
+    D2.resize(0, 0);
+    distance_tiles(
+        X.data(), Eigen::Index(n), nullptr, 0, D, opt.threads,
+        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+          for (Eigen::Index i = 0; i < ri; ++i)
+            for (Eigen::Index j = 0; j < rj; ++j) {
+              const double k = std::exp(-gamma * t[i * rj + j]);
+              rows[std::size_t(i0 + i)][j0 + j + 1] = {int(j0 + j + 1), k};
+              rows[std::size_t(j0 + j)][i0 + i + 1] = {int(i0 + i + 1), k};
+            }
+        });
+  }
+
+  void set_parameters() {
+    param = svm_parameter{};
+    param.svm_type = classification ? C_SVC : EPSILON_SVR;
+    param.kernel_type = PRECOMPUTED;
+    param.degree = 3;
+    param.cache_size = opt.cache_mb;
+    param.eps = opt.tolerance;
+    param.C = opt.C_grid.front();
+    param.nu = 0.5;
+    param.p = opt.epsilon;
+    param.shrinking = 1;
+    param.probability = 0;
+  }
+
+  ModelPtr train_on(const std::vector<std::size_t>& subset, double C) const {
     std::vector<svm_node*> xs;
     std::vector<double> ys;
     xs.reserve(subset.size());
@@ -231,34 +251,32 @@ void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const La
     if (const char* err = svm_check_parameter(&prob, &p))
       throw UsageError(std::string(what) + ": LIBSVM rejects the parameters: " + err);
     return ModelPtr(svm_train(&prob, &p));
-  };
+  }
 
-  const std::size_t total = cv ? nC * nG * std::size_t(opt.folds) + 1 : 1;
-  std::size_t step = 0;
-  std::size_t best_c = 0, best_g = 0;
-  double best_score = std::numeric_limits<double>::quiet_NaN();
-  if (cv) {
+  // score[g][c]: misclassified rows (SVC) or the sum of squared errors (SVR), over all folds.
+  std::vector<std::vector<double>> cv_scores(const Labels* labels, std::size_t& step,
+                                             std::size_t total) {
+    const std::size_t nC = opt.C_grid.size(), nG = opt.gamma_scales.size();
+    const std::size_t folds = std::size_t(opt.folds);
     std::vector<int> fold;
     if (classification)
       fold = detail::stratified_folds(Labels(labels->begin(), labels->begin() + std::ptrdiff_t(m)),
                                       opt.folds, opt.seed);
     else
       fold = detail::plain_folds(m, opt.folds, opt.seed);
-    std::vector<std::vector<std::size_t>> train_rows(std::size_t(opt.folds)),
-        test_rows(std::size_t(opt.folds));
+    std::vector<std::vector<std::size_t>> train_rows(folds), test_rows(folds);
     for (std::size_t i = 0; i < m; ++i)
       for (int f = 0; f < opt.folds; ++f)
         (fold[i] == f ? test_rows : train_rows)[std::size_t(f)].push_back(i);
-    // score[g][c]: misclassified rows (SVC) or the sum of squared errors (SVR), over all folds.
     std::vector<std::vector<double>> score(nG, std::vector<double>(nC, 0.0));
     for (std::size_t g = 0; g < nG; ++g) {
       write_cv_kernel(opt.gamma_scales[g] / median);
-      const std::size_t jobs = nC * std::size_t(opt.folds);
+      const std::size_t jobs = nC * folds;
       std::vector<double> job_score(jobs, 0.0);
       detail::run_jobs(
-          jobs, threads,
+          jobs, opt.threads,
           [&](std::size_t j) {
-            const std::size_t c = j / std::size_t(opt.folds), f = j % std::size_t(opt.folds);
+            const std::size_t c = j / folds, f = j % folds;
             ModelPtr model = train_on(train_rows[f], opt.C_grid[c]);
             double s = 0;
             for (std::size_t i : test_rows[f]) {
@@ -271,48 +289,89 @@ void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const La
             if (opt.progress) opt.progress(step + done, total);
           });
       step += jobs;
-      for (std::size_t j = 0; j < jobs; ++j) score[g][j / std::size_t(opt.folds)] += job_score[j];
+      for (std::size_t j = 0; j < jobs; ++j) score[g][j / folds] += job_score[j];
     }
-    // Lowest CV score; ties → the smaller C, then the smaller γ (the smoother model).
-    for (std::size_t g = 0; g < nG; ++g)
-      for (std::size_t c = 0; c < nC; ++c) {
-        const double s =
-            classification ? 100.0 * score[g][c] / double(m) : std::sqrt(score[g][c] / double(m));
-        const bool better = std::isnan(best_score) || s < best_score ||
-                            (s == best_score && (opt.C_grid[c] < opt.C_grid[best_c] ||
-                                                 (opt.C_grid[c] == opt.C_grid[best_c] &&
-                                                  opt.gamma_scales[g] < opt.gamma_scales[best_g])));
-        if (better) {
-          best_score = s;
-          best_c = c;
-          best_g = g;
-        }
-      }
+    return score;
   }
+};
+
+// The grid point with the lowest CV score (error % for SVC, RMSE for SVR); ties → the smaller
+// C, then the smaller γ (the smoother model). Returns the score; best_c, best_g are set.
+double best_grid_point(const KernelSvmOptions& opt, const std::vector<std::vector<double>>& score,
+                       bool classification, std::size_t m, std::size_t& best_c,
+                       std::size_t& best_g) {
+  double best_score = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t g = 0; g < opt.gamma_scales.size(); ++g)
+    for (std::size_t c = 0; c < opt.C_grid.size(); ++c) {
+      const double s =
+          classification ? 100.0 * score[g][c] / double(m) : std::sqrt(score[g][c] / double(m));
+      const bool better = std::isnan(best_score) || s < best_score ||
+                          (s == best_score && (opt.C_grid[c] < opt.C_grid[best_c] ||
+                                               (opt.C_grid[c] == opt.C_grid[best_c] &&
+                                                opt.gamma_scales[g] < opt.gamma_scales[best_g])));
+      if (better) {
+        best_score = s;
+        best_c = c;
+        best_g = g;
+      }
+    }
+  return best_score;
+}
+
+// What KernelSVC and KernelSVR share: the fitted LIBSVM model on redirected support vectors.
+struct SvmCore {
+  KernelSvmOptions opt;
+  bool classification = true;
+  ModelPtr model;
+  FeatureMatrix sv;                // support-vector rows of the training X
+  std::vector<svm_node> sv_nodes;  // {0, p+1}, {−1}: what model->SV[p] points to
+  Eigen::Index cols = 0;           // 0: not fitted
+  double C = 0, gamma = 0, cv_score = std::numeric_limits<double>::quiet_NaN();
+
+  void fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels);
+  void keep_support_vectors(const FeatureMatrix& X, ModelPtr final_model);
+  std::vector<double> predict(const FeatureMatrix& X, const char* what) const;
+};
+
+void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels) {
+  const char* what = classification ? "KernelSVC::fit" : "KernelSVR::fit";
+  KernelFit k(opt, X, y, classification, what);
+  const std::size_t n = k.n, m = k.m;
+  const std::size_t nC = opt.C_grid.size(), nG = opt.gamma_scales.size();
+  const bool cv = nC * nG > 1;
+  if (cv && m < std::size_t(opt.folds))
+    throw InputError(std::string(what) + ": " + std::to_string(m) + " rows are too few for " +
+                     std::to_string(opt.folds) + "-fold cross-validation");
+  if (n > std::size_t(std::numeric_limits<int>::max() - 2))
+    throw InputError(std::string(what) + ": too many rows for LIBSVM");
+  svm_set_print_string_function(&quiet);
+  k.cv_distances();
+  k.build_nodes();
+  k.set_parameters();
+
+  const std::size_t total = cv ? nC * nG * std::size_t(opt.folds) + 1 : 1;
+  std::size_t step = 0;
+  std::size_t best_c = 0, best_g = 0;
+  double best_score = std::numeric_limits<double>::quiet_NaN();
+  if (cv)
+    best_score = best_grid_point(opt, k.cv_scores(labels, step, total), classification, m, best_c,
+                                 best_g);
 
   // Final fit on all rows.
-  const double gamma = opt.gamma_scales[best_g] / median;
-  if (n == m) {
-    write_cv_kernel(gamma);
-    D2.resize(0, 0);
-  } else {
-    D2.resize(0, 0);
-    distance_tiles(
-        X.data(), Eigen::Index(n), nullptr, 0, D, threads,
-        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
-          for (Eigen::Index i = 0; i < ri; ++i)
-            for (Eigen::Index j = 0; j < rj; ++j) {
-              const double k = std::exp(-gamma * t[i * rj + j]);
-              rows[std::size_t(i0 + i)][j0 + j + 1] = {int(j0 + j + 1), k};
-              rows[std::size_t(j0 + j)][i0 + i + 1] = {int(i0 + i + 1), k};
-            }
-        });
-  }
+  const double gamma = opt.gamma_scales[best_g] / k.median;
+  k.write_full_kernel(gamma);
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;
-  ModelPtr final_model = train_on(all, opt.C_grid[best_c]);
+  keep_support_vectors(X, k.train_on(all, opt.C_grid[best_c]));
+  cols = k.D;
+  C = opt.C_grid[best_c];
+  this->gamma = gamma;
+  cv_score = best_score;
+  if (opt.progress) opt.progress(++step, total);
+}
 
-  // Redirect the support vectors away from the node array, keep their rows of X.
+// Redirects the support vectors away from the node array and keeps their rows of X.
+void SvmCore::keep_support_vectors(const FeatureMatrix& X, ModelPtr final_model) {
   const int nsv = final_model->l;
   std::vector<std::size_t> sv_rows(std::size_t(std::max(nsv, 0)));
   sv_nodes.assign(2 * sv_rows.size(), svm_node{-1, 0.0});
@@ -323,11 +382,6 @@ void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const La
   }
   sv = select_rows(X, sv_rows);
   model = std::move(final_model);
-  cols = D;
-  C = opt.C_grid[best_c];
-  this->gamma = gamma;
-  cv_score = best_score;
-  if (opt.progress) opt.progress(++step, total);
 }
 
 std::vector<double> SvmCore::predict(const FeatureMatrix& X, const char* what) const {

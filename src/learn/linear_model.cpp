@@ -56,6 +56,26 @@ std::vector<feature_node> to_nodes(const FeatureMatrix& X, double scale) {
   return nodes;
 }
 
+// s = 1/√(mean ‖x_i‖²) over the rows (see the top of the file); 1 for all-zero rows.
+double unit_scale(const FeatureMatrix& X) {
+  double mean_sq = 0;
+  for (Eigen::Index i = 0; i < X.rows(); ++i)
+    mean_sq += X.row(i).cast<double>().squaredNorm() / double(X.rows());
+  return mean_sq > 0 ? 1 / std::sqrt(mean_sq) : 1.0;
+}
+
+// Lowest CV error (in %, of m_cv rows); ties → the smaller C (the more regularised model).
+void lowest_cv_error(const std::vector<double>& C_grid, const std::vector<std::size_t>& wrong,
+                     std::size_t m_cv, double& best_C, double& best_err) {
+  for (std::size_t g = 0; g < C_grid.size(); ++g) {
+    const double err = 100.0 * double(wrong[g]) / double(m_cv);
+    if (g == 0 || err < best_err || (err == best_err && C_grid[g] < best_C)) {
+      best_err = err;
+      best_C = C_grid[g];
+    }
+  }
+}
+
 }  // namespace
 
 struct LinearClassifier::Impl {
@@ -98,10 +118,7 @@ void LinearClassifier::fit(const FeatureMatrix& X, const Labels& y) {
                      std::to_string(opt.folds) + "-fold cross-validation");
   set_print_string_function(&quiet);
 
-  double mean_sq = 0;
-  for (Eigen::Index i = 0; i < X.rows(); ++i)
-    mean_sq += X.row(i).cast<double>().squaredNorm() / double(X.rows());
-  const double scale = mean_sq > 0 ? 1 / std::sqrt(mean_sq) : 1.0;
+  const double scale = unit_scale(X);
   std::vector<feature_node> nodes = to_nodes(X, scale);
   std::vector<double> yd(y.begin(), y.end());
   parameter param{};
@@ -151,14 +168,7 @@ void LinearClassifier::fit(const FeatureMatrix& X, const Labels& y) {
             ++wrong[g];
         if (opt.progress) opt.progress(++step, total);
       }
-    // Lowest CV error; ties → the smaller C (the more regularised model).
-    for (std::size_t g = 0; g < opt.C_grid.size(); ++g) {
-      const double err = 100.0 * double(wrong[g]) / double(m_cv);
-      if (g == 0 || err < best_err || (err == best_err && opt.C_grid[g] < best_C)) {
-        best_err = err;
-        best_C = opt.C_grid[g];
-      }
-    }
+    lowest_cv_error(opt.C_grid, wrong, m_cv, best_C, best_err);
   }
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;

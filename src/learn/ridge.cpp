@@ -101,6 +101,19 @@ Problem dual_problem(const Eigen::MatrixXd& Xg, const Eigen::VectorXd& yg, const
   return p;
 }
 
+// The problem on all rows: primal (from the folds' sums when there are) if n ≥ D, else dual.
+Problem full_problem(const Eigen::MatrixXd& Xg, const Eigen::VectorXd& yg,
+                     const std::vector<Sums>& fold_sums) {
+  const std::size_t n = std::size_t(Xg.rows());
+  Rows all(n);
+  for (std::size_t i = 0; i < n; ++i) all[i] = i;
+  if (Eigen::Index(n) < Xg.cols()) return dual_problem(Xg, yg, all);
+  if (fold_sums.empty()) return primal_problem(sums_of(Xg, yg, all));
+  Sums s = fold_sums.front();
+  for (std::size_t g = 1; g < fold_sums.size(); ++g) s.add(fold_sums[g]);
+  return primal_problem(s);
+}
+
 }  // namespace
 
 Ridge::Ridge(RidgeOptions options) : options_(std::move(options)) {
@@ -175,23 +188,7 @@ void Ridge::fit(const FeatureMatrix& X, const std::vector<double>& y) {
       }
     }
   }
-  Problem p;
-  if (Eigen::Index(n) >= D) {
-    Sums s;
-    if (!fold_sums.empty()) {
-      s = fold_sums.front();
-      for (std::size_t g = 1; g < fold_sums.size(); ++g) s.add(fold_sums[g]);
-    } else {
-      Rows all(n);
-      for (std::size_t i = 0; i < n; ++i) all[i] = i;
-      s = sums_of(Xg, yg, all);
-    }
-    p = primal_problem(s);
-  } else {
-    Rows all(n);
-    for (std::size_t i = 0; i < n; ++i) all[i] = i;
-    p = dual_problem(Xg, yg, all);
-  }
+  const Problem p = full_problem(Xg, yg, fold_sums);
   w_ = p.solve(best_alpha);
   // y ≈ (x − μ − x̄) w + ȳ + y_μ.
   b_ = y_mu + p.y_mean - (mu + p.x_mean).dot(w_);

