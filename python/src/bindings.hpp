@@ -19,7 +19,8 @@ namespace wst::python {
 
 namespace py = pybind11;
 
-void bind_scattering(py::module_& m);
+void bind_scattering_1d(py::module_& m);
+void bind_scattering_2d(py::module_& m);
 void bind_time_frequency(py::module_& m);
 void bind_lab(py::module_& m);
 

@@ -23,7 +23,8 @@ PYBIND11_MODULE(_wst, m) {
       PyErr_SetString(PyExc_OSError, e.what());
     }
   });
-  wst::python::bind_scattering(m);
+  wst::python::bind_scattering_1d(m);
+  wst::python::bind_scattering_2d(m);
   wst::python::bind_time_frequency(m);
   wst::python::bind_lab(m);
 }
