@@ -21,6 +21,7 @@ packages=(
   fonts-dejavu-core       # the fonts those pictures use
   pybind11-dev python3-dev python3-numpy   # the Python module, for Debian's /usr/bin/python3
   python3-pytest python3-sklearn           # its tests (scikit-learn pipelines; scipy comes with it)
+  python3-matplotlib                       # the Kymatio-style examples (python/examples/) draw with it
   python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tested in a venv)
   chromium                # the report's test opens it in a real (headless) browser
 )

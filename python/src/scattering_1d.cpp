@@ -1,4 +1,6 @@
-// Binding of BasicScattering1D as wst._wst.Scattering1DCore (scattering_common.hpp).
+// Binding of BasicScattering1D as wst._wst.Scattering1DCore (scattering_common.hpp): the
+// averaging modes, the stride and per-path outputs of docs/scattering-options.md §1, and what the
+// Python front end needs for Kymatio's attributes (§1.10).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -17,45 +19,71 @@ namespace wst::python {
 
 namespace {
 
+// 'local' | 'global' | 'none' (Kymatio's T ≥ 1 or None, 'global', 0).
+Averaging1D parse_averaging(const std::string& a) {
+  if (a == "local") return Averaging1D::local;
+  if (a == "global") return Averaging1D::global;
+  if (a == "none") return Averaging1D::none;
+  throw UsageError("averaging='" + a + "' is not supported: choose 'local', 'global' or 'none'");
+}
+
 class Core1D {
  public:
-  Core1D(int J, std::size_t N, int Q1, int Q2, std::size_t T, int max_order, int threads,
-         const std::string& planning)
-      : J_(J), N_(N), Q_{Q1, Q2}, T_(T), max_order_(max_order), exec_(make_exec(threads, planning)) {
+  Core1D(int J, std::size_t N, int Q1, int Q2, const std::string& averaging, double T,
+         std::size_t stride, int max_order, int threads, const std::string& planning)
+      : J_(J), N_(N), exec_(make_exec(threads, planning)) {
+    opt_ = {.averaging = parse_averaging(averaging), .T = T, .stride = stride, .Q = {Q1, Q2},
+            .max_order = max_order};
     py::gil_scoped_release release;  // building the filters takes a while
-    f64_.emplace(J_, N_, Q_, T_, max_order_, exec_);
+    f64_.emplace(J_, N_, opt_, exec_);
   }
 
   const BasicScattering1D<double>& f64() const { return *f64_; }
   const BasicScattering1D<float>& f32() {
     py::gil_scoped_release release;
     const std::lock_guard<std::mutex> lock(f32_mutex_);
-    if (!f32_) f32_.emplace(J_, N_, Q_, T_, max_order_, exec_);
+    if (!f32_) f32_.emplace(J_, N_, opt_, exec_);
     return *f32_;
   }
 
   std::size_t channels() const { return f64_->channels(); }
-  std::size_t output_length() const { return f64_->output_length(); }
-  std::size_t T() const { return f64_->filters().T; }
+  bool uniform() const { return opt_.averaging != Averaging1D::none; }
+  // (..., C, L) when every path has the same length L, else (..., Σ lengths) (channel c at
+  // output_offsets[c], output_lengths[c] samples long).
+  std::vector<std::size_t> tail() const {
+    if (uniform()) return {channels(), f64_->output_length()};
+    return {f64_->output_size()};
+  }
 
   py::array call(const py::array& x) {
     return dispatch(*this, x, [&](const auto& s, auto real) {
       using Real = decltype(real);
-      return run<Real>(s, x, {N_}, {channels(), output_length()}, form(), exec_.threads);
+      return run<Real>(s, x, {N_}, tail(), form(), exec_.threads);
     });
   }
   double bench_seconds(const py::array& x, int repeats) {
     return dispatch(*this, x, [&](const auto& s, auto real) {
       using Real = decltype(real);
-      return bench<Real>(s, x, repeats, {N_}, channels() * output_length(), form());
+      return bench<Real>(s, x, repeats, {N_}, f64_->output_size(), form());
     });
+  }
+
+  std::vector<std::size_t> output_lengths() const {
+    std::vector<std::size_t> v;
+    for (std::size_t c = 0; c < channels(); ++c) v.push_back(f64_->output_length(c));
+    return v;
+  }
+  std::vector<std::size_t> output_offsets() const {
+    std::vector<std::size_t> v;
+    for (std::size_t c = 0; c < channels(); ++c) v.push_back(f64_->output_offset(c));
+    return v;
   }
 
   // Kymatio's meta(): order (C,) int64; n, j, xi, sigma (C, max_order) float64, NaN where unused;
   // key: the n tuple of each channel.
   py::dict meta() const {
     const auto& paths = f64_->meta();
-    const auto C = py::ssize_t(paths.size()), K = py::ssize_t(max_order_);
+    const auto C = py::ssize_t(paths.size()), K = py::ssize_t(opt_.max_order);
     py::array_t<std::int64_t> order(C);
     py::array_t<double> n({C, K}), j({C, K}), xi({C, K}), sigma({C, K});
     auto o = order.mutable_unchecked<1>();
@@ -105,14 +133,78 @@ class Core1D {
 
   std::size_t padded_length() const { return f64_->filters().N; }
 
+  // Kymatio's phi_f, psi1_f, psi2_f (docs/scattering-options.md §1.10): dicts whose 'levels' are the
+  // levels Kymatio stores (formulas §1.7): ψ1 level 0; ψ2 with index j2 levels
+  // 0 … max(1, min(j1max, j2, 1 + log2_T)) − 1; φ levels 0 … max(jmax, 1 + log2_T) − 1.
+  py::dict phi_f() const {
+    const FilterBank1D& b = f64_->filters();
+    int jmax = 0;
+    for (const auto* bank : {&b.psi1, &b.psi2})
+      for (const auto& f : *bank) jmax = std::max(jmax, f.j);
+    py::dict d;
+    d["levels"] = levels(b.phi, std::max(jmax, 1 + b.log2_T));
+    d["xi"] = 0.0;
+    d["sigma"] = b.phi_sigma;
+    d["j"] = b.log2_T;
+    d["N"] = b.N;
+    return d;
+  }
+  py::list psi1_f() const {
+    py::list l;
+    for (const auto& f : f64_->filters().psi1) l.append(wavelet(f, 1));
+    return l;
+  }
+  py::list psi2_f() const {
+    const FilterBank1D& b = f64_->filters();
+    int j1max = 0;
+    for (const auto& f : b.psi1) j1max = std::max(j1max, f.j);
+    py::list l;
+    for (const auto& f : b.psi2)
+      l.append(wavelet(f, std::max(1, std::min({j1max, f.j, 1 + b.log2_T}))));
+    return l;
+  }
+
+  const FilterBank1D& bank() const { return f64_->filters(); }
+  // (ξ, σ, j) of each wavelet of a bank, in index order.
+  static py::list wavelet_params(const std::vector<Filter1D>& bank) {
+    py::list l;
+    for (const auto& f : bank) l.append(py::make_tuple(f.xi, f.sigma, f.j));
+    return l;
+  }
+  // Kymatio's ind_start / ind_end: {r: i0(r)} and {r: i1(r)}, r = 0 … max(log2_T, J)
+  // (formulas §1.11).
+  py::dict ind_start() const { return by_level(f64_->unpad_begin()); }
+  py::dict ind_end() const { return by_level(f64_->unpad_end()); }
+
  private:
   std::string form() const { return "(..., " + std::to_string(N_) + ")"; }
 
+  // Levels 0 … count − 1 of a full-length filter (the sums of its aliases, formulas §1.7).
+  static py::list levels(const std::vector<double>& f, int count) {
+    py::list out;
+    for (int r = 0; r < count; ++r) {
+      const std::vector<double> p = periodize_1d(f, r);
+      out.append(to_numpy(p, {py::ssize_t(p.size())}));
+    }
+    return out;
+  }
+  static py::dict wavelet(const Filter1D& f, int count) {
+    py::dict d;
+    d["levels"] = levels(f.fourier, count);
+    d["xi"] = f.xi;
+    d["sigma"] = f.sigma;
+    d["j"] = f.j;
+    return d;
+  }
+  static py::dict by_level(const std::vector<std::size_t>& v) {
+    py::dict d;
+    for (std::size_t r = 0; r < v.size(); ++r) d[py::int_(r)] = v[r];
+    return d;
+  }
+
   int J_;
   std::size_t N_;
-  Q1D Q_;
-  std::size_t T_;
-  int max_order_;
+  Scattering1DOptions opt_;
   ExecOptions exec_;
   std::optional<BasicScattering1D<double>> f64_;
   std::optional<BasicScattering1D<float>> f32_;
@@ -124,18 +216,35 @@ class Core1D {
 void bind_scattering_1d(py::module_& m) {
   py::class_<Core1D>(m, "Scattering1DCore",
                      "C++ 1D scattering transform (both precisions); see wst.Scattering1D")
-      .def(py::init<int, std::size_t, int, int, std::size_t, int, int, const std::string&>(),
-           py::arg("J"), py::arg("N"), py::arg("Q1"), py::arg("Q2"), py::arg("T"),
-           py::arg("max_order"), py::arg("threads"), py::arg("planning"))
+      .def(py::init<int, std::size_t, int, int, const std::string&, double, std::size_t, int, int,
+                    const std::string&>(),
+           py::arg("J"), py::arg("N"), py::arg("Q1"), py::arg("Q2"), py::arg("averaging"),
+           py::arg("T"), py::arg("stride"), py::arg("max_order"), py::arg("threads"),
+           py::arg("planning"))
       .def("__call__", &Core1D::call, py::arg("x"),
-           "x: C-contiguous float32/float64 (..., N) → (..., C, N_out), GIL released")
+           "x: C-contiguous float32/float64 (..., N) → (..., C, N_out) ('local', 'global') or "
+           "(..., Σ lengths) ('none'), GIL released")
       .def("bench_seconds", &Core1D::bench_seconds, py::arg("x"), py::arg("repeats"))
       .def("meta", &Core1D::meta)
       .def("filters", &Core1D::filters)
+      .def("phi_f", &Core1D::phi_f)
+      .def("psi1_f", &Core1D::psi1_f)
+      .def("psi2_f", &Core1D::psi2_f)
       .def_property_readonly("channels", &Core1D::channels)
-      .def_property_readonly("output_length", &Core1D::output_length)
-      .def_property_readonly("T", &Core1D::T)
-      .def_property_readonly("padded_length", &Core1D::padded_length);
+      .def_property_readonly("uniform", &Core1D::uniform)
+      .def_property_readonly("output_lengths", &Core1D::output_lengths)
+      .def_property_readonly("output_offsets", &Core1D::output_offsets)
+      .def_property_readonly("T", [](const Core1D& c) { return c.bank().T; })
+      .def_property_readonly("log2_T", [](const Core1D& c) { return c.bank().log2_T; })
+      .def_property_readonly("padded_length", &Core1D::padded_length)
+      .def_property_readonly("pad_left", [](const Core1D& c) { return c.bank().pad_left; })
+      .def_property_readonly("pad_right", [](const Core1D& c) { return c.bank().pad_right; })
+      .def_property_readonly("psi1_params",
+                             [](const Core1D& c) { return Core1D::wavelet_params(c.bank().psi1); })
+      .def_property_readonly("psi2_params",
+                             [](const Core1D& c) { return Core1D::wavelet_params(c.bank().psi2); })
+      .def_property_readonly("ind_start", &Core1D::ind_start)
+      .def_property_readonly("ind_end", &Core1D::ind_end);
 }
 
 }  // namespace wst::python

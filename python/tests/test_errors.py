@@ -42,7 +42,6 @@ def S1(**kwargs):
 
 CLI_CASES = {
     # name: (Python constructor, CLI arguments, input array shape)
-    "2d J too large": (S2(J=5), ["scatter2d", "--J", "5"], (2, 28, 28)),
     "2d J=0": (S2(J=0), ["scatter2d", "--J", "0"], (2, 28, 28)),
     "2d L=0": (S2(L=0), ["scatter2d", "--J", "2", "--L", "0"], (2, 28, 28)),
     "2d L=65": (S2(L=65), ["scatter2d", "--J", "2", "--L", "65"], (2, 28, 28)),
@@ -60,6 +59,15 @@ def test_value_error_text_equals_the_cli_message(case, tmp_path):
     with pytest.raises(ValueError) as info:
         make()
     assert str(info.value) == cli_error(args, np.zeros(shape), tmp_path)
+
+
+def test_kymatio_typed_errors_end_with_the_cli_message(tmp_path):
+    # Where Kymatio raises RuntimeError, the message is Kymatio's sentence, then the CLI's.
+    with pytest.raises(RuntimeError) as info:
+        wst.Scattering2D(J=5, shape=(28, 28))
+    cli = cli_error(["scatter2d", "--J", "5"], np.zeros((2, 28, 28)), tmp_path)
+    assert str(info.value) == f"The smallest dimension should be larger than 2^J. ({cli})"
+    assert isinstance(info.value, ValueError)
 
 
 def test_the_2d_J_message_names_the_rule():
@@ -168,23 +176,26 @@ def test_non_finite_values_raise_value_error(bad, dtype):
 
 # ---- bad parameters ------------------------------------------------------------------------------
 
+# As Kymatio, max_order below 2 means 1 and above 2 means 2, and out_type is checked when the
+# transform is called (python/tests/test_kymatio_numpy_2d.py).
 BAD_2D = {
     "J=0": dict(J=0), "J=-1": dict(J=-1), "L=0": dict(L=0), "L=65": dict(L=65),
-    "max_order=0": dict(max_order=0), "max_order=3": dict(max_order=3),
-    "out_type='dict'": dict(out_type="dict"),
+    "L=2.5": dict(L=2.5), "shape=(28,)": dict(shape=(28,)), "pre_pad='yes'": dict(pre_pad="yes"),
     "threads=0": dict(threads=0), "threads=-2": dict(threads=-2),
-    "pre_pad=True": dict(pre_pad=True), "planning='fast'": dict(planning="fast"),
+    "planning='fast'": dict(planning="fast"), "backend='torch'": dict(backend="torch"),
 }
 
+# T=0, T='global', stride, oversampling and out_type='dict' are Kymatio's options
+# (python/tests/test_scattering_1d_options.py); a stride or out_type is checked when called.
 BAD_1D = {
     "J=0": dict(J=0), "J=10": dict(J=10),
     "Q=0": dict(Q=0), "Q=(8, 0)": dict(Q=(8, 0)), "Q=129": dict(Q=129),
-    "Q=(1, 2, 3)": dict(Q=(1, 2, 3)),
-    "T=0": dict(T=0), "T='global'": dict(T="global"), "T=513": dict(T=513),
-    "stride != T": dict(T=32, stride=16), "oversampling=1": dict(oversampling=1),
+    "Q=(1, 2, 3)": dict(Q=(1, 2, 3)), "Q=[8]": dict(Q=[8]),
+    "T=0.5": dict(T=0.5), "T='local'": dict(T="local"), "T=513": dict(T=513),
+    "oversampling=-1": dict(oversampling=-1), "oversampling=1.5": dict(oversampling=1.5),
     "max_order=0": dict(max_order=0), "max_order=4": dict(max_order=4),
-    "out_type='dict'": dict(out_type="dict"), "threads=0": dict(threads=0),
-    "planning='fast'": dict(planning="fast"),
+    "threads=0": dict(threads=0), "planning='fast'": dict(planning="fast"),
+    "backend='torch'": dict(backend="torch"),
 }
 
 
@@ -206,19 +217,18 @@ def test_bad_1d_parameters_raise_value_error(case):
 
 def test_messages_name_the_argument_and_the_choices():
     with pytest.raises(ValueError, match="out_type") as info:
-        wst.Scattering2D(J=2, shape=(28, 28), out_type="dict")
+        wst.Scattering2D(J=2, shape=(28, 28), out_type="dict")(np.zeros((28, 28)))
     assert "'array'" in str(info.value) and "'list'" in str(info.value)
-    with pytest.raises(ValueError, match="max_order=3"):
-        wst.Scattering2D(J=2, shape=(28, 28), max_order=3)
     with pytest.raises(ValueError, match="threads"):
         wst.Scattering1D(J=6, shape=512, threads=0)
-    for T in (0, "global"):
-        with pytest.raises(ValueError, match="T >= 1"):
-            wst.Scattering1D(J=6, shape=512, T=T)
+    with pytest.raises(ValueError, match=r"T must be ==0 or >=1 \(got 0.5\)"):
+        wst.Scattering1D(J=6, shape=512, T=0.5)
     with pytest.raises(ValueError, match="pre_pad"):
-        wst.Scattering2D(J=2, shape=(28, 28), pre_pad=True)
-    with pytest.raises(ValueError, match="oversampling"):
-        wst.Scattering1D(J=6, shape=512, oversampling=2)
+        wst.Scattering2D(J=2, shape=(28, 28), pre_pad="yes")
+    with pytest.raises(ValueError, match="oversampling must be nonnegative"):
+        wst.Scattering1D(J=6, shape=512, oversampling=-1)
+    with pytest.raises(ValueError, match=r"stride must be a power of two. Got: 12"):
+        wst.Scattering1D(J=6, shape=512, stride=12)(np.zeros(512))
 
 
 # ---- time–frequency ------------------------------------------------------------------------------

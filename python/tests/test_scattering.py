@@ -377,15 +377,16 @@ def test_2d_list_output_matches_the_array_channel_by_channel():
     meta = A.meta()
     assert len(lst) == 417
     for c, path in enumerate(lst):
-        assert set(path) == {"coef", "j", "theta", "order"}, c
+        assert set(path) == {"coef", "j", "n", "theta"}, c  # Kymatio's keys: no 'order'
         assert path["coef"].shape == (2, 3, 2, 2) and path["coef"].dtype == np.float32
         np.testing.assert_array_equal(path["coef"], arr[..., c, :, :])
-        assert path["order"] == meta["order"][c]
+        assert len(path["j"]) == meta["order"][c]
+        assert path["n"] == tuple(meta["key"][c])
         assert path["j"] == tuple(int(v) for v in meta["j"][c] if not np.isnan(v))
         assert path["theta"] == tuple(int(v) for v in meta["theta"][c] if not np.isnan(v))
     assert lst[0]["j"] == () and lst[0]["theta"] == ()
-    assert lst[1]["j"] == (0,) and lst[1]["theta"] == (0,) and lst[1]["order"] == 1
-    assert lst[33]["j"] == (0, 1) and lst[33]["theta"] == (0, 0) and lst[33]["order"] == 2
+    assert lst[1]["j"] == (0,) and lst[1]["theta"] == (0,) and lst[1]["n"] == (0,)
+    assert lst[33]["j"] == (0, 1) and lst[33]["theta"] == (0, 0) and lst[33]["n"] == (0, 8)
     assert lst[-1]["j"] == (2, 3) and lst[-1]["theta"] == (7, 7)
 
 

@@ -2,6 +2,48 @@
 import numpy as np
 
 from . import _checks
+from ._errors import kymatio_error
+
+
+def _check_backend(backend):
+    """Kymatio's ``backend`` argument: None, 'numpy', or an object whose ``name`` starts with
+    'numpy' (the transform always runs in C++); Kymatio's ImportError otherwise."""
+    if backend is None:
+        return 'numpy'
+    if isinstance(backend, str):
+        if backend == 'numpy':
+            return 'numpy'
+        if backend.startswith('numpy'):
+            raise kymatio_error(ImportError, f"Backend {backend} not found!",
+                                "the NumPy frontend's backend is 'numpy'")
+        raise kymatio_error(ImportError, f"The backend {backend} can not be called from the "
+                            "frontend numpy.", "use backend='numpy' or leave it out")
+    name = getattr(backend, 'name', None)
+    if isinstance(name, str) and name.startswith('numpy'):
+        return 'numpy'
+    raise kymatio_error(ImportError, f"The backend {name if name is not None else backend!r} is "
+                        "not supported by the frontend numpy.", "use backend='numpy' or leave it out")
+
+
+_FRONTENDS = ('numpy', 'tensorflow', 'torch', 'jax', 'sklearn', 'keras')
+
+
+def _frontend_class(frontend, name):
+    """The class that ``wst.<name>(..., frontend=...)`` builds, as ``kymatio.<name>`` does:
+    'numpy' (the default) and 'sklearn'; Kymatio's RuntimeError for an unknown name."""
+    key = frontend.lower() if isinstance(frontend, str) else frontend
+    if key not in _FRONTENDS:
+        known = "', '".join(_FRONTENDS[:-1])
+        raise kymatio_error(RuntimeError, f"The frontend '{frontend}\" is not valid. Must be one "
+                            f"of '{known}', or '{_FRONTENDS[-1]}'.",
+                            "wst has the frontends 'numpy' and 'sklearn'")
+    if key == 'numpy':
+        return None
+    if key == 'sklearn':
+        from . import sklearn
+        return getattr(sklearn, name)
+    raise kymatio_error(ImportError, f"The frontend {key} is not available in wst",
+                        "use frontend='numpy' (or 'sklearn'): the same numbers, computed in C++")
 
 
 def _as_tuple(value):
@@ -20,6 +62,13 @@ class _ScatteringBase:
     """What the 1D and 2D front ends share: calling, list output, pickling."""
 
     _core = None
+
+    def __new__(cls, *args, frontend='numpy', **kwargs):
+        # kymatio.Scattering2D(..., frontend='sklearn') builds the sklearn transformer.
+        other = _frontend_class(frontend, cls.__name__)
+        if other is not None:
+            return other(*args, **kwargs)
+        return super().__new__(cls)
 
     def __call__(self, x):
         """Scattering transform of ``x``; see the class docstring."""
@@ -52,7 +101,7 @@ class _ScatteringBase:
         """Number of output channels C; with ``detail=True`` the count per order."""
         if detail:
             order = self._meta_cached()['order']
-            return tuple(int(np.count_nonzero(order == m)) for m in range(self.max_order + 1))
+            return tuple(int(np.count_nonzero(order == m)) for m in range(int(order.max()) + 1))
         return self._core.channels
 
     def _meta_cached(self):

@@ -1,13 +1,19 @@
-"""scikit-learn transformers computing flattened scattering coefficients, like Kymatio's sklearn
-front end (``kymatio.sklearn``).
+"""scikit-learn transformers computing flattened scattering coefficients, a drop-in for Kymatio's
+sklearn front end (``kymatio.sklearn``, docs/PYTHON.md "scikit-learn").
 
-``__init__`` only stores its parameters, so clone / get_params / set_params, Pipeline and
-GridSearchCV work; the transform is built on first use (and rebuilt when a parameter changes).
+They take every parameter of the NumPy front end (plus ``threads`` and ``planning``). As
+scikit-learn asks, ``__init__`` only stores its parameters, so clone / get_params / set_params,
+Pipeline and GridSearchCV work; the transform is built, and its parameters checked (ValueError
+naming the parameter, or the Kymatio-typed error of the NumPy front end), on first use, and
+rebuilt when a parameter changes. ``transform`` (alias ``predict``, as in Kymatio) reshapes the
+rows as Kymatio does: ``X.reshape((-1,) + shape)``, so a row may hold several signals or images
+(e.g. the three channels of a colour image), and the result is ``(n_samples, n_features)``.
 """
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from . import _scattering
+from ._errors import kymatio_error
 
 __all__ = ['Scattering1D', 'Scattering2D']
 
@@ -15,12 +21,10 @@ __all__ = ['Scattering1D', 'Scattering2D']
 class _ScatteringTransformer(TransformerMixin, BaseEstimator):
     """Shared fit/transform; subclasses name the wst transform and its parameters."""
 
-    def _transform_params(self):
-        raise NotImplementedError
+    frontend_name = 'sklearn'
 
-    def _shape(self):
-        s = self.shape
-        return (int(s),) if np.ndim(s) == 0 else tuple(int(v) for v in s)
+    def _transform_params(self):
+        return self.get_params(deep=False)
 
     def _scattering(self):
         """The wst transform for the current parameters, built once per parameter set."""
@@ -31,26 +35,63 @@ class _ScatteringTransformer(TransformerMixin, BaseEstimator):
             self.__dict__['_built'] = cached
         return cached[1]
 
+    def scattering(self, x):
+        """The NumPy front end's transform of ``x`` (shape (..., *shape)), as Kymatio's
+        ``scattering`` method: an array, or a list/dict with ``out_type``."""
+        return self._scattering()(x)
+
     def fit(self, X=None, y=None):
-        """Nothing to learn: builds the transform (checking the parameters) and returns self."""
-        self._scattering()
+        """Nothing to learn: builds the transform (checking the parameters), checks X if given
+        (as transform does, without computing), records ``n_features_in_`` and returns self."""
+        S = self._scattering()
+        if X is not None:
+            X, _, _ = self._rows(S, X)
+            self.n_features_in_ = X.shape[-1]
         return self
 
-    def transform(self, X):
-        """X (n_samples, prod(shape)) or (n_samples, *shape) → (n_samples, n_features)."""
+    def _rows(self, S, X):
+        """X checked as scikit-learn checks input (ValueError for sparse, complex, empty or
+        non-finite data), and how it splits into inputs: (X, input shape, batch shape)."""
+        if hasattr(X, 'toarray') and hasattr(X, 'nnz'):  # scipy.sparse, without importing it
+            raise TypeError("A sparse matrix was passed, but dense data is required. Use "
+                            "X.toarray() to convert to a dense numpy array.")
         X = np.asarray(X)
-        shape = self._shape()
-        if X.ndim < 1:
-            raise ValueError(f"X of shape {X.shape} does not fit: expected (n_samples, ...)")
-        n = X.shape[0]
-        if X.shape[1:] == shape:
-            pass
-        elif X.ndim == 2 and X.shape[1] == int(np.prod(shape)):
-            X = X.reshape((n,) + shape)
+        if X.dtype.kind == 'c':
+            raise kymatio_error(TypeError, "The input should be real.",
+                                f"Complex data not supported: X has dtype {X.dtype}")
+        if X.dtype.kind == 'O':
+            X = X.astype(np.float64)
+        if X.size == 0:
+            raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
+                             "of 1 is required.")
+        if X.dtype.kind == 'f' and not np.all(np.isfinite(X)):
+            raise ValueError("Input contains NaN, infinity or a value too large for "
+                             f"{X.dtype!r}.")
+        shape = tuple(getattr(S._core, 'input_shape', S.shape))  # pre_pad: the padded size
+        size = int(np.prod(shape))
+        if X.ndim == 1 + len(shape) and X.shape[1:] == shape and len(shape) > 1:
+            batch = X.shape[:1]  # (n_samples, M, N): one image a row
+        elif X.ndim >= 1 and X.shape[-1] % size == 0 and X.shape[-1] > 0:
+            batch = X.shape[:-1]
         else:
-            raise ValueError(f"X of shape {X.shape} does not fit: expected (n_samples, "
-                             f"{int(np.prod(shape))}) or (n_samples, {', '.join(map(str, shape))})")
-        return self._scattering()(X).reshape(n, -1)
+            raise ValueError(f"X of shape {X.shape} does not fit: its last axis must hold a "
+                             f"multiple of prod(shape) = {size} values (rows of flattened inputs "
+                             f"of shape {shape})")
+        return X, shape, batch
+
+    def transform(self, X):
+        """X (..., k · prod(shape)) → (..., k · n_features) as Kymatio reshapes it; an array
+        (n_samples, *shape) of unflattened inputs is accepted too."""
+        S = self._scattering()
+        if S.out_type != 'array':
+            raise ValueError(f"out_type={S.out_type!r}: transform returns rows of an array; "
+                             "use out_type='array' (or call .scattering())")
+        X, shape, batch = self._rows(S, X)
+        return S(X.reshape((-1,) + shape)).reshape(batch + (-1,))
+
+    def predict(self, X):
+        """Same as :meth:`transform` (Kymatio's name)."""
+        return self.transform(X)
 
     def __getstate__(self):
         state = dict(super().__getstate__())
@@ -62,51 +103,68 @@ class _ScatteringTransformer(TransformerMixin, BaseEstimator):
 
 
 class Scattering1D(_ScatteringTransformer):
-    """1D scattering as a scikit-learn transformer: rows of X are signals of length N.
+    """1D scattering as a scikit-learn transformer: rows of X hold signals of length N.
 
     Parameters
     ----------
-    J, shape, Q, T, max_order : as :class:`wst.Scattering1D`
+    J, shape, Q, T, stride, max_order, oversampling, out_type, backend : as
+        :class:`wst.Scattering1D` (Kymatio's ``Scattering1D``).
     threads : int, optional
         Threads splitting the batch (default os.cpu_count()).
+    planning : {'estimate', 'measure'}, default 'estimate'
     """
 
     _wst_class = _scattering.Scattering1D
 
-    def __init__(self, J, shape, Q=1, T=None, max_order=2, threads=None):
+    def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0,
+                 out_type='array', backend='numpy', threads=None, planning='estimate'):
         self.J = J
         self.shape = shape
         self.Q = Q
         self.T = T
+        self.stride = stride
         self.max_order = max_order
+        self.oversampling = oversampling
+        self.out_type = out_type
+        self.backend = backend
         self.threads = threads
+        self.planning = planning
 
     def _transform_params(self):
-        Q = self.Q if np.ndim(self.Q) == 0 else tuple(self.Q)
-        return dict(J=self.J, shape=self._shape(), Q=Q, T=self.T, max_order=self.max_order,
-                    threads=self.threads)
+        params = self.get_params(deep=False)
+        if np.ndim(params['Q']) != 0:
+            params['Q'] = tuple(params['Q'])  # a list from a parameter grid
+        return params
 
 
 class Scattering2D(_ScatteringTransformer):
-    """2D scattering as a scikit-learn transformer: rows of X are images of shape (M, N),
-    flattened or not.
+    """2D scattering as a scikit-learn transformer: rows of X hold images of shape (M, N),
+    flattened (several per row, e.g. colour channels) or not.
 
     Parameters
     ----------
-    J, shape, L, max_order : as :class:`wst.Scattering2D`
+    J, shape, L, max_order, pre_pad, out_type, backend : as :class:`wst.Scattering2D`
+        (Kymatio's ``Scattering2D``).
     threads : int, optional
         Threads splitting the batch (default os.cpu_count()).
+    planning : {'estimate', 'measure'}, default 'estimate'
     """
 
     _wst_class = _scattering.Scattering2D
 
-    def __init__(self, J, shape, L=8, max_order=2, threads=None):
+    def __init__(self, J, shape, L=8, max_order=2, pre_pad=False, out_type='array',
+                 backend='numpy', threads=None, planning='estimate'):
         self.J = J
         self.shape = shape
         self.L = L
         self.max_order = max_order
+        self.pre_pad = pre_pad
+        self.out_type = out_type
+        self.backend = backend
         self.threads = threads
+        self.planning = planning
 
     def _transform_params(self):
-        return dict(J=self.J, shape=self._shape(), L=self.L, max_order=self.max_order,
-                    threads=self.threads)
+        params = self.get_params(deep=False)
+        params['shape'] = tuple(params['shape']) if np.ndim(params['shape']) else params['shape']
+        return params

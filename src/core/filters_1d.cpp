@@ -6,6 +6,7 @@
 #include <string>
 
 #include "wst/support/error.hpp"
+#include "wst/support/format.hpp"
 #include "wst/support/memory_budget.hpp"
 #include "wst/core/fft.hpp"
 
@@ -85,6 +86,20 @@ std::size_t floor_log2(std::size_t v) {
   return p;
 }
 
+// The bank's T in [1, N_in] (NaN fails too); Kymatio's sentence first
+// (docs/scattering-options.md §1.11).
+void check_averaging_scale(double T, std::size_t N_in) {
+  if (T >= 1 && T <= static_cast<double>(N_in)) return;
+  const std::string t = num("%.12g", T), n = std::to_string(N_in);
+  const std::string kymatio =
+      T > static_cast<double>(N_in)
+          ? "The support T of the low-pass filter cannot exceed input length (got " + t + " > " +
+                n + "). For large averaging size, consider passing T='global'. ("
+          : "T must be ==0 or >=1 (got " + t + ") (";
+  throw UsageError(kymatio + "T=" + t +
+                   " is out of range: the averaging scale must be in [1, N=" + n + "])");
+}
+
 }  // namespace
 
 std::vector<std::pair<double, double>> morlet_centers_1d(int J, int Q) {
@@ -152,11 +167,13 @@ std::vector<double> gauss_1d(std::size_t N, double sigma) {
   return h;
 }
 
-std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, std::size_t T) {
+std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, double T) {
   check_size(N_in, 2, std::size_t{1} << 28, "padding_1d: N_in");
-  check_size(T, 1, N_in, "padding_1d: T");
+  if (!(T >= 1 && T <= static_cast<double>(N_in)))
+    throw UsageError("padding_1d: T=" + num("%.12g", T) + " is out of range: must be in [1, " +
+                     std::to_string(N_in) + "]");
   // Support of φ built at the unpadded length: one-sided L1 tail ≤ 1e-3 (§1.8).
-  const std::vector<double> phi = gauss_1d(N_in, kSigma0 / static_cast<double>(T));
+  const std::vector<double> phi = gauss_1d(N_in, kSigma0 / T);
   AlignedVector<std::complex<double>> in(N_in), out(N_in);
   for (std::size_t k = 0; k < N_in; ++k) in[k] = phi[k];
   FftPlan<double>(FftPlan<double>::Kind::backward, {static_cast<int>(N_in)})(in.data(), out.data());
@@ -185,7 +202,7 @@ std::vector<double> periodize_1d(const std::vector<double>& f, int level) {
   return out;
 }
 
-FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std::size_t T) {
+FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, double T) {
   if (J < 1 || J > 30)
     throw UsageError("J=" + std::to_string(J) + " is out of range: J must be in [1, 30]");
   if (N_in < 2)
@@ -198,13 +215,15 @@ FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std:
     throw UsageError("J=" + std::to_string(J) + ": 2^J=" + std::to_string(std::size_t{1} << J) +
                      " exceeds the signal length N=" + std::to_string(N_in) +
                      " (allowed: 1 <= J <= " + std::to_string(floor_log2(N_in)) + ")");
-  for (int q : {Q1, Q2})
-    if (q < 1 || q > 128)
-      throw UsageError("Q=" + std::to_string(q) + " is out of range: wavelets per octave must be in [1, 128]");
-  if (T == 0) T = std::size_t{1} << J;
-  if (T > N_in)
-    throw UsageError("T=" + std::to_string(T) + " is out of range: the averaging scale must be in [1, N=" +
-                     std::to_string(N_in) + "]");
+  // Kymatio's sentence first where it has one (docs/scattering-options.md §1.11).
+  for (int q : {Q1, Q2}) {
+    const std::string range =
+        "Q=" + std::to_string(q) + " is out of range: wavelets per octave must be in [1, 128]";
+    if (q < 1) throw UsageError("Q must always be >= 1, got " + std::to_string(q) + " (" + range + ")");
+    if (q > 128) throw UsageError(range);
+  }
+  if (T == 0) T = std::ldexp(1.0, J);
+  check_averaging_scale(T, N_in);
 
   FilterBank1D b;
   b.J = J;
@@ -212,14 +231,14 @@ FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std:
   b.Q2 = Q2;
   b.N_in = N_in;
   b.T = T;
-  b.log2_T = static_cast<int>(floor_log2(T));
+  b.log2_T = std::ilogb(T);  // floor(log2 T), exactly
   std::tie(b.N, b.pad_left) = padding_1d(N_in, T);
   b.pad_right = b.N - N_in - b.pad_left;
   const std::size_t filters = 1 + morlet_centers_1d(J, Q1).size() + morlet_centers_1d(J, Q2).size();
   check_memory(checked_bytes({filters, b.N}, sizeof(double)),
                "the 1-D filter bank (" + std::to_string(filters) + " filters of " +
                    std::to_string(b.N) + " samples)");
-  b.phi_sigma = kSigma0 / static_cast<double>(T);
+  b.phi_sigma = kSigma0 / T;
   b.phi = gauss_1d(b.N, b.phi_sigma);
   for (auto [bank, Q] : {std::pair{&b.psi1, Q1}, std::pair{&b.psi2, Q2}})
     for (auto [xi, sigma] : morlet_centers_1d(J, Q))

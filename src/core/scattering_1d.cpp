@@ -1,8 +1,11 @@
-// 1D scattering cascade, spec §1.9–§1.12 (Andén & Mallat 2014, §III).
+// 1D scattering cascade, docs/scattering-formulas.md §1.9–§1.12 (Andén & Mallat 2014, §III), with
+// the averaging modes and stride of docs/scattering-options.md §1.
 #include "wst/core/scattering_1d.hpp"
+#include "wst/support/format.hpp"
 #include "wst/support/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -14,7 +17,48 @@ namespace wst {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The bank, after the checks that need none: T and the stride belong to local averaging
+// (docs/scattering-options.md §1.1, §1.2).
+FilterBank1D checked_bank(int J, std::size_t N, const Scattering1DOptions& o) {
+  if (o.averaging != Averaging1D::local) {
+    const std::string mode = o.averaging == Averaging1D::global ? "global" : "none (T=0)";
+    if (o.T != 0)
+      throw UsageError("T=" + num("%.12g", o.T) + " is only used with local averaging: with "
+                       "averaging " + mode + " T is 2^J (leave it 0)");
+    if (o.stride != 0)
+      throw UsageError("stride=" + std::to_string(o.stride) +
+                       " is only used with local averaging: with averaging " + mode +
+                       " every path keeps its own resolution (leave it 0)");
+  }
+  return morlet_filter_bank_1d(J, N, o.Q.q1, o.Q.q2, o.T);
 }
+
+// log2 of the stride: 0 means 2^log2_T; otherwise a power of two ≤ 2^log2_T
+// (docs/scattering-options.md §1.2, §1.5).
+int stride_exponent(std::size_t stride, const FilterBank1D& b) {
+  if (stride == 0) return b.log2_T;
+  const std::size_t most = std::size_t{1} << b.log2_T;
+  if (!std::has_single_bit(stride) || stride > most)
+    throw UsageError("stride=" + std::to_string(stride) + " is out of range: with T=" +
+                     num("%.12g", b.T) + " the stride must be a power of two from 1 to " +
+                     "2^floor(log2 T) = " + std::to_string(most));
+  return std::countr_zero(stride);
+}
+
+// Σ v[i] in double, Neumaier-compensated: the 'global' coefficients
+// (docs/scattering-options.md §1.4).
+template <class T>
+double compensated_sum(const T* v, std::size_t n) {
+  double s = 0, c = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = v[i], t = s + x;
+    c += std::abs(s) >= std::abs(x) ? (s - t) + x : (x - t) + s;
+    s = t;
+  }
+  return s + c;
+}
+}  // namespace
 
 template <class T>
 struct BasicScattering1D<T>::Impl {
@@ -31,19 +75,27 @@ struct BasicScattering1D<T>::Impl {
   };
 
   FilterBank1D bank;
+  Scattering1DOptions opt;  // T and stride resolved
   ExecOptions options;
   int max_order;
-  int ls;                // log2 of the stride
-  std::size_t i0, i1;    // unpadding bounds at level ls (§1.11)
+  bool local;
+  int ls;   // log2 of the stride (local)
+  int cap;  // U's level after wavelet j: max(parent's, min(j, cap)); ls when local, else unbounded
+            // (docs/scattering-options.md §1.3)
+  int top;  // highest level of any U
+  std::vector<std::size_t> i0, i1;         // unpadding bounds per level (§1.11)
+  std::vector<std::size_t> length_of, offset_of;  // per channel (docs/scattering-options.md §1.4)
+  std::size_t out_size = 0;                // values per signal
   std::vector<PathMeta1D> meta;
-  std::vector<Node> roots;  // order-1 paths
+  std::vector<int> level_of;  // per channel: the level of its U (0 for order 0)
+  std::vector<Node> roots;    // order-1 paths
 
   std::vector<detail::SparseFilter<T>> psi1;                    // level 0, scaled by 1/N
   std::vector<std::vector<detail::SparseFilter<T>>> psi2;       // [n2][level], scaled by 1/L_r
   std::vector<detail::SparseFilter<T>> phi;                     // [level], symmetrised, 1/L_r
 
   std::vector<Plan> inverse, r2c;  // [level]
-  Plan c2r_out;                    // length N / 2^ls
+  Plan c2r_out;                    // length N / 2^ls (local)
 
   std::size_t length(int level) const { return bank.N >> level; }
 
@@ -52,56 +104,72 @@ struct BasicScattering1D<T>::Impl {
     AlignedVector<C> z, zt, zout;
     std::vector<AlignedVector<C>> y;  // spectrum per depth (0 = input)
     explicit Workspace(const Impl& p)
-        : x(p.bank.N), u(p.bank.N), s(p.length(p.ls)), z(p.bank.N), zt(p.bank.N),
-          zout(p.length(p.ls)), y(p.max_order + 1, AlignedVector<C>(p.bank.N)) {}
+        : x(p.bank.N), u(p.bank.N), s(p.local ? p.length(p.ls) : 0), z(p.bank.N), zt(p.bank.N),
+          zout(p.local ? p.length(p.ls) : 0), y(p.max_order + 1, AlignedVector<C>(p.bank.N)) {}
   };
   mutable detail::WorkspacePool<Workspace> workspaces;
 
-  Impl(int J, std::size_t N, Q1D Q, std::size_t T_avg, int max_order_, ExecOptions opt)
-      : bank(morlet_filter_bank_1d(J, N, Q.q1, Q.q2, T_avg)), options(opt), max_order(max_order_) {
+  Impl(int J, std::size_t N, const Scattering1DOptions& o, ExecOptions exec)
+      : bank(checked_bank(J, N, o)), opt(o), options(exec), max_order(o.max_order),
+        local(o.averaging == Averaging1D::local) {
     if (max_order < 1 || max_order > 3)
       throw UsageError("max_order=" + std::to_string(max_order) + " is out of range: must be 1, 2 or 3");
     if (options.threads < 1)
       throw UsageError("threads=" + std::to_string(options.threads) + " is out of range: must be at least 1");
-    ls = bank.log2_T;
+    ls = local ? stride_exponent(o.stride, bank) : 0;
+    opt.T = bank.T;
+    opt.stride = local ? std::size_t{1} << ls : 0;
+    cap = local ? ls : std::numeric_limits<int>::max();
+    top = local ? ls : 0;
+    for (const auto& f : bank.psi1) top = std::max(top, std::min(f.j, cap));
+    if (max_order > 1)
+      for (const auto& f : bank.psi2) top = std::max(top, std::min(f.j, cap));
 
-    // Unpadding bounds by recursive ceil-halving (§1.11).
-    i0 = bank.pad_left;
-    i1 = bank.pad_left + bank.N_in;
-    for (int r = 0; r < ls; ++r) {
-      i0 = (i0 + 1) / 2;
-      i1 = (i1 + 1) / 2;
+    // Unpadding bounds by recursive ceil-halving (§1.11), r = 0 … max(log2_T, J).
+    i0 = {bank.pad_left};
+    i1 = {bank.pad_left + bank.N_in};
+    for (int r = 1; r <= std::max(bank.log2_T, J); ++r) {
+      i0.push_back((i0.back() + 1) / 2);
+      i1.push_back((i1.back() + 1) / 2);
     }
+    prepare_filters_and_plans();
+    check_tree();
+    build_paths();
+    const bool global = opt.averaging == Averaging1D::global;
+    for (int level : level_of) {
+      const std::size_t n = local ? i1[ls] - i0[ls] : global ? 1 : i1[level] - i0[level];
+      offset_of.push_back(out_size);
+      length_of.push_back(n);
+      out_size += n;
+    }
+  }
 
-    // Filters, each pre-scaled by 1/(length before subsampling): Sub's 1/s times the inverse
-    // DFT's 1/n. φ is symmetrised so that Re IDFT(Y·φ̂) is exactly a c2r transform.
+  // Filters, each pre-scaled by 1/(length before subsampling): Sub's 1/s times the inverse
+  // DFT's 1/n. φ is symmetrised so that Re IDFT(Y·φ̂) is exactly a c2r transform.
+  void prepare_filters_and_plans() {
     for (const auto& f : bank.psi1) psi1.emplace_back(f.fourier, 1.0 / double(bank.N));
     for (const auto& f : bank.psi2) {
       psi2.emplace_back();
-      for (int r = 0; r <= ls; ++r)
+      for (int r = 0; r <= top; ++r)
         psi2.back().emplace_back(periodize_1d(f.fourier, r), 1.0 / double(length(r)));
     }
-    for (int r = 0; r <= ls; ++r) {
+    for (int r = 0; local && r <= ls; ++r) {
       std::vector<double> p = periodize_1d(bank.phi, r);
       const std::size_t n = p.size();
       std::vector<double> sym(n);
       for (std::size_t k = 0; k < n; ++k) sym[k] = 0.5 * (p[k] + p[(n - k) % n]);
       phi.emplace_back(sym, 1.0 / double(n));
     }
-
-    for (int r = 0; r <= ls; ++r) {
+    for (int r = 0; r <= top; ++r) {
       const int n = static_cast<int>(length(r));
       inverse.emplace_back(Plan::Kind::backward, std::vector<int>{n}, 1, options.planning);
       r2c.emplace_back(Plan::Kind::r2c, std::vector<int>{n}, 1, options.planning);
     }
-    c2r_out = Plan(Plan::Kind::c2r, {static_cast<int>(length(ls))}, 1, options.planning);
-
-    check_tree();
-    build_paths();
+    if (local) c2r_out = Plan(Plan::Kind::c2r, {static_cast<int>(length(ls))}, 1, options.planning);
   }
 
-  // The tree's memory, counted before it is built: paths (their meta, one signal's output) and
-  // the children each node reserves.
+  // The tree's memory, counted before it is built: paths (their meta, one signal's output at
+  // most) and the children each node reserves.
   void check_tree() const {
     std::map<int, std::size_t> ends;  // paths of the current order by their last j
     for (const auto& f : bank.psi1) ++ends[f.j];
@@ -116,40 +184,43 @@ struct BasicScattering1D<T>::Impl {
       for (auto [j, c] : next) paths += c;
       ends = std::move(next);
     }
+    const std::size_t per_path = local ? i1[ls] - i0[ls]
+                                 : opt.averaging == Averaging1D::global ? 1 : bank.N_in;
     const std::size_t bytes =
-        checked_bytes({paths}, 2 * sizeof(PathMeta1D) + (i1 - i0) * sizeof(T)) +
+        checked_bytes({paths}, 2 * sizeof(PathMeta1D) + sizeof(int) + per_path * sizeof(T)) +
         checked_bytes({reserved}, sizeof(Node));
     check_memory(bytes, "a 1-D scattering tree of " + std::to_string(paths) + " paths (order " +
                             std::to_string(max_order) + ")");
   }
 
+  static PathMeta1D blank_meta() {
+    PathMeta1D m{};
+    m.order = 0;
+    for (int i = 0; i < 3; ++i) {
+      m.n[i] = m.j[i] = -1;
+      m.xi[i] = m.sigma[i] = kNaN;
+    }
+    return m;
+  }
+
   // Paths in Kymatio's order: order, then (n1, n2, …) lexicographic; a child wavelet must have
-  // a strictly larger dyadic index j (§1.10). The level of U after wavelet j is max(r, min(j, ls)).
+  // a strictly larger dyadic index j (§1.10). The level of U after wavelet j is
+  // max(parent's level, min(j, cap)) (docs/scattering-options.md §1.3).
   void build_paths() {
-    auto blank = [] {
-      PathMeta1D m{};
-      m.order = 0;
-      for (int i = 0; i < 3; ++i) {
-        m.n[i] = m.j[i] = -1;
-        m.xi[i] = m.sigma[i] = kNaN;
-      }
-      return m;
-    };
-    meta.push_back(blank());
+    meta.push_back(blank_meta());
+    level_of.push_back(0);
     auto set = [](PathMeta1D& m, int d, int n, const Filter1D& f) {
       m.n[d] = n;
       m.j[d] = f.j;
       m.xi[d] = f.xi;
       m.sigma[d] = f.sigma;
     };
-    for (std::size_t n1 = 0; n1 < bank.psi1.size(); ++n1) {
-      const auto& f1 = bank.psi1[n1];
-      roots.push_back(Node{&psi1[n1], std::min(f1.j, ls), 0, {}});
-    }
+    for (std::size_t n1 = 0; n1 < bank.psi1.size(); ++n1)
+      roots.push_back(Node{&psi1[n1], std::min(bank.psi1[n1].j, cap), 0, {}});
     // Channels are numbered order by order, so walk the tree breadth-first per order.
     std::vector<std::pair<Node*, PathMeta1D>> frontier;
     for (std::size_t n1 = 0; n1 < roots.size(); ++n1) {
-      PathMeta1D m = blank();
+      PathMeta1D m = blank_meta();
       m.order = 1;
       set(m, 0, static_cast<int>(n1), bank.psi1[n1]);
       frontier.emplace_back(&roots[n1], m);
@@ -158,6 +229,7 @@ struct BasicScattering1D<T>::Impl {
       for (auto& [node, m] : frontier) {
         node->channel = meta.size();
         meta.push_back(m);
+        level_of.push_back(node->level);
       }
       if (order == max_order) break;
       std::vector<std::pair<Node*, PathMeta1D>> next;
@@ -168,7 +240,7 @@ struct BasicScattering1D<T>::Impl {
           const auto& f = bank.psi2[n];
           if (f.j <= j_last) continue;
           node->children.push_back(
-              Node{&psi2[n][node->level], std::max(node->level, std::min(f.j, ls)), 0, {}});
+              Node{&psi2[n][node->level], std::max(node->level, std::min(f.j, cap)), 0, {}});
           PathMeta1D child = m;
           child.order = order + 1;
           set(child, order, static_cast<int>(n), f);
@@ -186,44 +258,65 @@ struct BasicScattering1D<T>::Impl {
     for (std::size_t k = n / 2 + 1; k < n; ++k) y[k] = std::conj(y[n - k]);
   }
 
-  // Output channel: Re IDFT(Sub(Y·φ̂)) at level ls, unpadded (§1.9, §1.11).
+  // Local output: Re IDFT(Sub(Y·φ̂)) at level ls, unpadded (§1.9, §1.11).
   void average(const C* y, int level, Workspace& w, T* out) const {
     detail::multiply_subsample(y, phi[level], length(ls), w.zout.data());
     c2r_out(w.zout.data(), w.s.data());
-    std::copy(w.s.begin() + i0, w.s.begin() + i1, out);
+    std::copy(w.s.begin() + i0[ls], w.s.begin() + i1[ls], out);
   }
 
-  // Path `node` from its parent's spectrum: U = |IDFT(Sub(Y·ψ))|, its spectrum, its average,
-  // then its children (§1.9).
+  // Output of U at `level` without φ (docs/scattering-options.md §1.4): its unpadded samples
+  // (none) or the sum of all its samples, padding included (global).
+  void unaveraged(const T* u, int level, T* out) const {
+    if (opt.averaging == Averaging1D::none)
+      std::copy(u + i0[level], u + i1[level], out);
+    else
+      *out = static_cast<T>(compensated_sum(u, length(level)));
+  }
+
+  // Path `node` from its parent's spectrum: U = |IDFT(Sub(Y·ψ))|, its output, and its spectrum
+  // when its average or its children need it (§1.9).
   void walk(const Node& node, const C* parent, int depth, Workspace& w, T* out) const {
     const std::size_t n = length(node.level);
     detail::multiply_subsample(parent, *node.psi, n, w.z.data());
     inverse[node.level](w.z.data(), w.zt.data());
     detail::modulus(w.zt.data(), n, w.u.data());
     C* y = w.y[depth].data();
-    spectrum(node.level, w.u.data(), y);
-    average(y, node.level, w, out + node.channel * (i1 - i0));
+    T* o = out + offset_of[node.channel];
+    if (local) {
+      spectrum(node.level, w.u.data(), y);
+      average(y, node.level, w, o);
+    } else {
+      unaveraged(w.u.data(), node.level, o);
+      if (!node.children.empty()) spectrum(node.level, w.u.data(), y);
+    }
     for (const Node& child : node.children) walk(child, y, depth + 1, w, out);
   }
 
-  // Signal b of the batch; computed as 2^-e·x when its range asks for it (spectral.hpp).
+  // Signal b of the batch; computed as 2^-e·x when its range asks for it (spectral.hpp). With
+  // averaging none, order 0 is x itself, copied unscaled.
   void one(const T* x, std::size_t b, Workspace& w, T* out) const {
     const int e = detail::range_exponent(detail::max_magnitude(x, bank.N_in));
     reflect_pad(x, bank.N_in, bank.pad_left, bank.N, w.x.data());
     detail::scale_pow2(w.x.data(), bank.N, -e);
     C* y0 = w.y[0].data();
     spectrum(0, w.x.data(), y0);
-    average(y0, 0, w, out);
+    if (local)
+      average(y0, 0, w, out);
+    else if (opt.averaging == Averaging1D::global)
+      unaveraged(w.x.data(), 0, out);
+    else
+      std::copy(x, x + bank.N_in, out);
     for (const Node& root : roots) walk(root, y0, 1, w, out);
     if (e == 0) return;
-    const std::size_t n = meta.size() * (i1 - i0);
-    detail::scale_pow2(out, n, e);
-    detail::check_in_range(out, n, "the 1-D scattering of signal " + std::to_string(b));
+    const std::size_t skip = opt.averaging == Averaging1D::none ? length_of[0] : 0;
+    detail::scale_pow2(out + skip, out_size - skip, e);
+    detail::check_in_range(out + skip, out_size - skip,
+                           "the 1-D scattering of signal " + std::to_string(b));
   }
 
   void run(const T* x, std::size_t batch, T* out) const {
     detail::check_finite(x, batch * bank.N_in);
-    const std::size_t out_size = meta.size() * (i1 - i0);
     detail::Progress progress(options.progress, batch);
     detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
       const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
@@ -238,9 +331,17 @@ struct BasicScattering1D<T>::Impl {
 };
 
 template <class T>
+BasicScattering1D<T>::BasicScattering1D(int J, std::size_t N, const Scattering1DOptions& options,
+                                        ExecOptions exec)
+    : impl_(std::make_unique<Impl>(J, N, options, exec)) {}
+
+template <class T>
 BasicScattering1D<T>::BasicScattering1D(int J, std::size_t N, Q1D Q, std::size_t T_avg,
                                         int max_order, ExecOptions options)
-    : impl_(std::make_unique<Impl>(J, N, Q, T_avg, max_order, options)) {}
+    : BasicScattering1D(J, N,
+                        Scattering1DOptions{.T = static_cast<double>(T_avg), .Q = Q,
+                                            .max_order = max_order},
+                        std::move(options)) {}
 
 template <class T>
 BasicScattering1D<T>::~BasicScattering1D() = default;
@@ -252,13 +353,34 @@ BasicScattering1D<T>& BasicScattering1D<T>::operator=(BasicScattering1D&&) noexc
 template <class T>
 std::size_t BasicScattering1D<T>::input_length() const { return impl_->bank.N_in; }
 template <class T>
-std::size_t BasicScattering1D<T>::output_length() const { return impl_->i1 - impl_->i0; }
+const Scattering1DOptions& BasicScattering1D<T>::options() const { return impl_->opt; }
 template <class T>
 std::size_t BasicScattering1D<T>::channels() const { return impl_->meta.size(); }
 template <class T>
 const std::vector<PathMeta1D>& BasicScattering1D<T>::meta() const { return impl_->meta; }
 template <class T>
 const FilterBank1D& BasicScattering1D<T>::filters() const { return impl_->bank; }
+template <class T>
+std::size_t BasicScattering1D<T>::output_length(std::size_t channel) const {
+  return impl_->length_of.at(channel);
+}
+template <class T>
+std::size_t BasicScattering1D<T>::output_offset(std::size_t channel) const {
+  return impl_->offset_of.at(channel);
+}
+template <class T>
+std::size_t BasicScattering1D<T>::output_size() const { return impl_->out_size; }
+template <class T>
+std::size_t BasicScattering1D<T>::output_length() const {
+  if (impl_->opt.averaging == Averaging1D::none)
+    throw UsageError("output_length(): with averaging none (T=0) every path has its own length; "
+                     "use output_length(channel)");
+  return impl_->length_of[0];
+}
+template <class T>
+const std::vector<std::size_t>& BasicScattering1D<T>::unpad_begin() const { return impl_->i0; }
+template <class T>
+const std::vector<std::size_t>& BasicScattering1D<T>::unpad_end() const { return impl_->i1; }
 
 template <class T>
 void BasicScattering1D<T>::operator()(const T* x, std::size_t batch, T* out) const {
@@ -272,9 +394,13 @@ Array<T> BasicScattering1D<T>::operator()(const Array<T>& x) const {
                      std::to_string(input_length()) + ")");
   Shape s(x.shape.begin(), x.shape.end() - 1);
   const std::size_t batch = shape_size(s);
-  s.push_back(channels());
-  s.push_back(output_length());
-  check_memory(checked_bytes({batch, channels(), output_length()}, sizeof(T)),
+  if (impl_->opt.averaging == Averaging1D::none) {
+    s.push_back(output_size());
+  } else {
+    s.push_back(channels());
+    s.push_back(output_length());
+  }
+  check_memory(checked_bytes({batch, output_size()}, sizeof(T)),
                "1-D scattering of " + std::to_string(batch) + " signals of length " +
                    std::to_string(input_length()));
   Array<T> out(s);

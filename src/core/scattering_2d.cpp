@@ -27,6 +27,8 @@ struct BasicScattering2D<T>::Impl {
   FilterBank2D bank;
   ExecOptions options;
   int max_order;
+  bool pre_pad;
+  std::size_t Mi, Ni;   // input size: (M, N), or (Mp, Np) with pre_pad
   std::size_t Mo, No;   // size at level J (before the one-sample crop)
   int lanes;            // images processed together, interleaved (element i of lane b at i·lanes + b)
   std::vector<PathMeta2D> meta;
@@ -54,8 +56,9 @@ struct BasicScattering2D<T>::Impl {
   };
   mutable detail::WorkspacePool<Workspace> workspaces;
 
-  Impl(int J, std::size_t M, std::size_t N, int L, int max_order_, ExecOptions opt)
-      : bank(morlet_filter_bank_2d(J, L, M, N)), options(opt), max_order(max_order_) {
+  Impl(int J, std::size_t M, std::size_t N, int L, int max_order_, ExecOptions opt, bool pre_pad_)
+      : bank(morlet_filter_bank_2d(J, L, M, N)), options(opt), max_order(max_order_),
+        pre_pad(pre_pad_), Mi(pre_pad ? bank.Mp : M), Ni(pre_pad ? bank.Np : N) {
     if (max_order < 1 || max_order > 2)
       throw UsageError("max_order=" + std::to_string(max_order) + " is out of range: must be 1 or 2");
     if (options.threads < 1)
@@ -235,12 +238,13 @@ struct BasicScattering2D<T>::Impl {
   // other lanes are zero), into out.
   template <int B>
   void block(const T* x, std::size_t first, std::size_t valid, Workspace& w, T* out) const {
-    const std::size_t Mp = bank.Mp, Np = bank.Np, M = bank.M, N = bank.N;
+    const std::size_t Mp = bank.Mp, Np = bank.Np, M = Mi, N = Ni;
     if (valid < std::size_t(B)) std::fill(w.x.begin(), w.x.end(), T(0));
+    // The reflect padding of §2.2, or, with pre_pad, the input as it is.
     for (std::size_t i = 0; i < Mp; ++i) {
-      const std::size_t si = reflect_index(long(i) - long(bank.pad_top), M);
+      const std::size_t si = pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), M);
       for (std::size_t j = 0; j < Np; ++j) {
-        const std::size_t sj = reflect_index(long(j) - long(bank.pad_left), N);
+        const std::size_t sj = pre_pad ? j : reflect_index(long(j) - long(bank.pad_left), N);
         for (std::size_t b = 0; b < valid; ++b) w.x[(i * Np + j) * B + b] = x[b * M * N + si * N + sj];
       }
     }
@@ -280,8 +284,8 @@ struct BasicScattering2D<T>::Impl {
   }
 
   void run(const T* x, std::size_t batch, T* out) const {
-    detail::check_finite(x, batch * bank.M * bank.N);
-    const std::size_t in_size = bank.M * bank.N, out_size = meta.size() * (Mo - 2) * (No - 2);
+    detail::check_finite(x, batch * Mi * Ni);
+    const std::size_t in_size = Mi * Ni, out_size = meta.size() * (Mo - 2) * (No - 2);
     const std::size_t B = lanes, blocks = (batch + B - 1) / B;
     detail::Progress progress(options.progress, batch);
     // Threads take whole blocks of a fixed partition: an image's lane never depends on threads.
@@ -301,8 +305,8 @@ struct BasicScattering2D<T>::Impl {
 
 template <class T>
 BasicScattering2D<T>::BasicScattering2D(int J, std::size_t M, std::size_t N, int L, int max_order,
-                                        ExecOptions options)
-    : impl_(std::make_unique<Impl>(J, M, N, L, max_order, options)) {}
+                                        ExecOptions options, bool pre_pad)
+    : impl_(std::make_unique<Impl>(J, M, N, L, max_order, options, pre_pad)) {}
 template <class T>
 BasicScattering2D<T>::~BasicScattering2D() = default;
 template <class T>
@@ -310,6 +314,12 @@ BasicScattering2D<T>::BasicScattering2D(BasicScattering2D&&) noexcept = default;
 template <class T>
 BasicScattering2D<T>& BasicScattering2D<T>::operator=(BasicScattering2D&&) noexcept = default;
 
+template <class T>
+std::size_t BasicScattering2D<T>::input_rows() const { return impl_->Mi; }
+template <class T>
+std::size_t BasicScattering2D<T>::input_cols() const { return impl_->Ni; }
+template <class T>
+bool BasicScattering2D<T>::pre_pad() const { return impl_->pre_pad; }
 template <class T>
 std::size_t BasicScattering2D<T>::output_rows() const { return impl_->Mo - 2; }
 template <class T>
@@ -328,16 +338,17 @@ void BasicScattering2D<T>::operator()(const T* x, std::size_t batch, T* out) con
 
 template <class T>
 Array<T> BasicScattering2D<T>::operator()(const Array<T>& x) const {
-  const auto& b = impl_->bank;
-  if (x.ndim() < 2 || x.shape[x.ndim() - 2] != b.M || x.shape.back() != b.N)
+  const std::size_t M = input_rows(), N = input_cols();
+  if (x.ndim() < 2 || x.shape[x.ndim() - 2] != M || x.shape.back() != N)
     throw InputError("input of shape " + shape_string(x.shape) + " does not fit: expected (..., " +
-                     std::to_string(b.M) + ", " + std::to_string(b.N) + ")");
+                     std::to_string(M) + ", " + std::to_string(N) + ")" +
+                     (pre_pad() ? " (pre_pad: the padded size)" : ""));
   Shape s(x.shape.begin(), x.shape.end() - 2);
   const std::size_t batch = shape_size(s);
   s.insert(s.end(), {channels(), output_rows(), output_cols()});
   check_memory(checked_bytes({batch, channels(), output_rows(), output_cols()}, sizeof(T)),
                "2-D scattering of " + std::to_string(batch) + " images of " +
-                   std::to_string(b.M) + " x " + std::to_string(b.N));
+                   std::to_string(M) + " x " + std::to_string(N));
   Array<T> out(s);
   impl_->run(x.data.data(), batch, out.data.data());
   return out;

@@ -338,17 +338,14 @@ std::string npy_dtype_name(const NpyArray& a) {
 }
 
 template <class T>
-void write_npy(const std::string& path, const Array<T>& a) {
-  if (a.size() != shape_size(a.shape))
-    throw InputError(path + ": cannot write an array of shape " + shape_string(a.shape) +
-                     " holding " + std::to_string(a.size()) + " values");
-  if (a.shape.size() > kNumpyMaxDims)
-    throw InputError(path + ": an array of " + std::to_string(a.shape.size()) +
-                     " dimensions (shape " + shape_string(a.shape) +
+std::string npy_header(const Shape& shape, const std::string& what) {
+  if (shape.size() > kNumpyMaxDims)
+    throw InputError(what + ": an array of " + std::to_string(shape.size()) +
+                     " dimensions (shape " + shape_string(shape) +
                      ") cannot be written: NumPy reads at most " +
                      std::to_string(kNumpyMaxDims));
   std::string dict = std::string("{'descr': '") + descr_of<T>() +
-                     "', 'fortran_order': False, 'shape': " + shape_string(a.shape) + ", }";
+                     "', 'fortran_order': False, 'shape': " + shape_string(shape) + ", }";
   // Version 1.0 stores the header length in 2 bytes; 2.0 (4 bytes) is only for absurdly long
   // shapes.
   const bool v1 = dict.size() + 64 <= 0xffff;
@@ -362,20 +359,31 @@ void write_npy(const std::string& path, const Array<T>& a) {
   head += char(v1 ? 1 : 2);
   head += char(0);
   for (std::size_t i = 0; i < len_bytes; ++i) head += char((dict.size() >> (8 * i)) & 0xff);
-  head += dict;
+  return head + dict;
+}
 
+template <class T>
+void write_npy(const std::string& path, const Array<T>& a) {
+  if (a.size() != shape_size(a.shape))
+    throw InputError(path + ": cannot write an array of shape " + shape_string(a.shape) +
+                     " holding " + std::to_string(a.size()) + " values");
+  const std::string head = npy_header<T>(a.shape, path);
   AtomicFile tmp(path);
   tmp.write(head);
   tmp.write({reinterpret_cast<const char*>(a.data.data()), a.size() * sizeof(T)});
   tmp.commit();
 }
 
-
 template Array<float> read_npy_as<float>(const std::string&);
 template Array<double> read_npy_as<double>(const std::string&);
 template Array<std::int64_t> read_npy_as<std::int64_t>(const std::string&);
 template Array<std::complex<float>> read_npy_as<std::complex<float>>(const std::string&);
 template Array<std::complex<double>> read_npy_as<std::complex<double>>(const std::string&);
+template std::string npy_header<float>(const Shape&, const std::string&);
+template std::string npy_header<double>(const Shape&, const std::string&);
+template std::string npy_header<std::int64_t>(const Shape&, const std::string&);
+template std::string npy_header<std::complex<float>>(const Shape&, const std::string&);
+template std::string npy_header<std::complex<double>>(const Shape&, const std::string&);
 template void write_npy<float>(const std::string&, const Array<float>&);
 template void write_npy<double>(const std::string&, const Array<double>&);
 template void write_npy<std::int64_t>(const std::string&, const Array<std::int64_t>&);

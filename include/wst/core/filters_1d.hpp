@@ -18,7 +18,7 @@ struct Filter1D {
 struct FilterBank1D {
   int J = 0, Q1 = 1, Q2 = 1;
   std::size_t N_in = 0;    // input length
-  std::size_t T = 0;       // averaging scale
+  double T = 0;            // averaging scale, in [1, N_in] (not necessarily an integer)
   int log2_T = 0;          // floor(log2 T)
   std::size_t N = 0;       // padded length, a power of two (§1.8)
   std::size_t pad_left = 0, pad_right = 0;
@@ -43,11 +43,12 @@ std::vector<double> gauss_1d(std::size_t N, double sigma);
 
 // Padded length and split for an input of length N_in averaged at scale T (§1.8):
 // returns {N, pad_left}. Throws UsageError unless 2 ≤ N_in ≤ 2^28 and 1 ≤ T ≤ N_in.
-std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, std::size_t T);
+std::pair<std::size_t, std::size_t> padding_1d(std::size_t N_in, double T);
 
-// The whole bank (§1.2–§1.8). Throws UsageError on J < 1, Q < 1, T outside [1, N_in],
-// or 2^J > N_in.
-FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, std::size_t T);
+// The whole bank (§1.2–§1.8); T = 0 means 2^J, any other T (an integer or not) sets
+// σ_φ = 0.1/T and log2_T = floor(log2 T). Throws UsageError on J < 1, Q < 1, T outside
+// [1, N_in], or 2^J > N_in.
+FilterBank1D morlet_filter_bank_1d(int J, std::size_t N_in, int Q1, int Q2, double T);
 
 // Filter at resolution level r: the sum of its 2^r aliases, length N / 2^r (§1.7).
 std::vector<double> periodize_1d(const std::vector<double>& f, int level);

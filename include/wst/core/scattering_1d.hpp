@@ -1,6 +1,8 @@
 // 1D scattering transform (Andén & Mallat 2014, §III), numerically identical to Kymatio 0.4's
 // Scattering1D: S0 = x⋆φ, S1 = |x⋆ψ_λ1|⋆φ, S2 = ||x⋆ψ_λ1|⋆ψ_λ2|⋆φ (and order 3), subsampled
-// by 2^floor(log2 T). Construction plans everything; operator() is const and thread-safe.
+// by the stride; or, without φ, each path at its own resolution (T = 0) or summed (T = 'global').
+// Options and their rules: docs/scattering-options.md §1. Construction plans everything;
+// operator() is const and thread-safe, and its results do not depend on the thread count.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -27,12 +29,38 @@ struct Q1D {
   int q2 = 1;  // wavelets per octave at orders ≥ 2
 };
 
+// What a path's output is (docs/scattering-options.md §1.1, §1.4), Kymatio's T:
+//   local  (T ≥ 1 or None): U ⋆ φ subsampled by the stride, unpadded; every path has the same length;
+//   global (T = 'global'):  the sum of U over the padded signal at its own resolution (length 1);
+//   none   (T = 0):         U itself, unpadded at its own resolution: order 0 is the input exactly,
+//                           a path ending with a wavelet of dyadic index j has length i1(j) − i0(j).
+enum class Averaging1D { local, global, none };
+
+// Everything but J and N (docs/scattering-options.md §1). A designated initialiser reads well:
+// Scattering1D S(6, 1024, {.averaging = Averaging1D::none, .Q = {8, 1}}).
+struct Scattering1DOptions {
+  Averaging1D averaging = Averaging1D::local;
+  // local only: the averaging scale in samples, in [1, N], not necessarily an integer
+  // (σ_φ = 0.1/T, log2_T = floor(log2 T)); 0 means 2^J. Must be 0 in the other modes (2^J is used
+  // for the padding, §1.1).
+  double T = 0;
+  // local only: a power of two in [1, 2^log2_T]; 0 means 2^log2_T (§1.2). Kymatio accepts some
+  // larger strides while its stored filter levels last (§1.5); wst refuses them all. Must be 0 in
+  // the other modes.
+  std::size_t stride = 0;
+  Q1D Q = {};
+  int max_order = 2;  // 1, 2 or 3
+};
+
 template <class Real>
 class BasicScattering1D {
  public:
-  // J ≥ 1: scale 2^J ≤ N; N: input length; T: averaging scale in samples, 0 means 2^J;
-  // max_order ∈ {1, 2, 3}. Throws UsageError naming the bad argument, and InputError when the
-  // filters or the path tree exceed the memory budget (memory_budget.hpp).
+  // J ≥ 1: scale 2^J ≤ N; N: input length. Throws UsageError naming the bad argument and its
+  // allowed range, and InputError when the filters or the path tree exceed the memory budget
+  // (memory_budget.hpp).
+  BasicScattering1D(int J, std::size_t N, const Scattering1DOptions& options, ExecOptions exec = {});
+  // Local averaging with the default stride: T averaging scale in samples, 0 means 2^J;
+  // max_order ∈ {1, 2, 3}.
   BasicScattering1D(int J, std::size_t N, Q1D Q = {}, std::size_t T = 0, int max_order = 2,
                     ExecOptions options = {});
   ~BasicScattering1D();
@@ -40,15 +68,28 @@ class BasicScattering1D {
   BasicScattering1D& operator=(BasicScattering1D&&) noexcept;
 
   std::size_t input_length() const;
-  std::size_t output_length() const;  // time samples per channel
+  // The options with T (2^J for None, 0 and 'global') and the stride (local; 0 otherwise) resolved.
+  const Scattering1DOptions& options() const;
   std::size_t channels() const;
   const std::vector<PathMeta1D>& meta() const;
   const FilterBank1D& filters() const;
 
-  // x: batch × N contiguous; out: batch × channels() × output_length().
+  // Output layout: per signal, the channels one after the other, channel c at
+  // [output_offset(c), output_offset(c) + output_length(c)) of output_size() values.
+  std::size_t output_length(std::size_t channel) const;
+  std::size_t output_offset(std::size_t channel) const;
+  std::size_t output_size() const;
+  // Samples per channel when they are all alike (local and global: N_out and 1). Throws
+  // UsageError for Averaging1D::none, whose paths have different lengths.
+  std::size_t output_length() const;
+  // Unpadding bounds i0(r), i1(r) of §1.11 (recursive ceil-halving), r = 0 … max(log2_T, J).
+  const std::vector<std::size_t>& unpad_begin() const;
+  const std::vector<std::size_t>& unpad_end() const;
+
+  // x: batch × N contiguous; out: batch × output_size().
   // Throws InputError if x holds NaN or Inf.
   void operator()(const Real* x, std::size_t batch, Real* out) const;
-  // (..., N) → (..., C, N_out).
+  // (..., N) → (..., C, output_length()) for local and global; (..., output_size()) for none.
   Array<Real> operator()(const Array<Real>& x) const;
 
  private:

@@ -21,25 +21,31 @@ struct PathMeta2D {
 template <class T>
 class BasicScattering2D {
  public:
-  // J ≥ 1 with 2^J ≤ min(M, N); L ≥ 1 orientations; max_order ∈ {1, 2}.
+  // J ≥ 1 with 2^J ≤ min(M, N); L ≥ 1 orientations; max_order ∈ {1, 2}. pre_pad: the input
+  // is already padded to the size (Mp, Np) of the filters (docs/scattering-options.md §2.1) and
+  // is used as the padded image as it is; the output is the same size as without pre_pad.
   // Throws UsageError naming the bad argument, and InputError when the filters or the paths
   // exceed the memory budget (memory_budget.hpp).
   BasicScattering2D(int J, std::size_t M, std::size_t N, int L = 8, int max_order = 2,
-                    ExecOptions options = {});
+                    ExecOptions options = {}, bool pre_pad = false);
   ~BasicScattering2D();
   BasicScattering2D(BasicScattering2D&&) noexcept;
   BasicScattering2D& operator=(BasicScattering2D&&) noexcept;
 
+  std::size_t input_rows() const;   // M, or Mp with pre_pad
+  std::size_t input_cols() const;   // N, or Np with pre_pad
+  bool pre_pad() const;
   std::size_t output_rows() const;  // floor(M / 2^J)
   std::size_t output_cols() const;  // floor(N / 2^J)
   std::size_t channels() const;     // 1 + J·L + L²·J(J−1)/2 (max_order 2)
   const std::vector<PathMeta2D>& meta() const;
   const FilterBank2D& filters() const;
 
-  // x: batch × M × N contiguous; out: batch × channels() × output_rows() × output_cols().
+  // x: batch × input_rows() × input_cols() contiguous; out: batch × channels() × output_rows()
+  // × output_cols().
   // Throws InputError if x holds NaN or Inf.
   void operator()(const T* x, std::size_t batch, T* out) const;
-  // (..., M, N) → (..., C, M/2^J, N/2^J).
+  // (..., input_rows(), input_cols()) → (..., C, M/2^J, N/2^J).
   Array<T> operator()(const Array<T>& x) const;
 
  private:

@@ -28,6 +28,12 @@ Array<T> read_npy_as(const std::string& path);
 // The dtype of an array as NumPy writes it ('<f4', '<f8', '<i8', '<c8', '<c16').
 std::string npy_dtype_name(const NpyArray& a);
 
+// The header of a .npy file (version 1.0, or 2.0 for very long shapes) of dtype T and `shape`,
+// padded to 64 bytes: the file is this, then the values in C order. InputError naming `what`
+// beyond NumPy's 32 dimensions.
+template <class T>
+std::string npy_header(const Shape& shape, const std::string& what);
+
 // Writes a version-1.0 .npy file atomically: to "<path>.tmp.<pid>.<n>" in the same folder, then
 // renamed. On failure nothing new is left at `path` (IoError). Stale temporaries of dead processes
 // beside `path` are removed. Special cases:
