@@ -137,11 +137,20 @@ def params_seeds():
     def special(i):
         return bytes([224 + i])
 
-    # Scattering1D (double): J=3, N=64, Q=(1,1), T=0, order 2, threads 1, no NaN.
-    s1 = bytes([0]) + typ(3) + typ(64) + typ(0) + typ(0) + typ(0) + typ(2) + typ(0) + b"\x00"
+    # Scattering1D (double): J=3, N=64, Q=(1,1), local averaging, T=0 (2^J), stride 0 (the
+    # default), order 2, threads 1, no NaN.
+    s1 = (bytes([0]) + typ(3) + typ(64) + typ(0) + typ(0) + b"\x00" + typ(0) + typ(0) + typ(2)
+          + typ(0) + b"\x00")
     put("params", "ok_scat1d.bin", s1)
     put("params", "bad_scat1d_nan.bin", s1[:-1] + b"\x01")
     put("params", "bad_scat1d_J_huge.bin", bytes([0]) + special(5) + s1[4:])
+    # The same with T = 0 (no averaging, docs/scattering-options.md §1.4), then with a stride of
+    # 3 (not a power of two) in the local mode.
+    put("params", "ok_scat1d_T0.bin", s1[:13] + b"\x02" + s1[14:])
+    put("params", "bad_scat1d_stride3.bin", s1[:17] + special(0) + s1[20:])
+    # Scattering2D (double) with pre_pad: J=2, 16×16, L=4 (input 24×24 or so, the padded size).
+    put("params", "ok_scat2d_pre_pad.bin", bytes([1]) + typ(2) + typ(16) + typ(16) + typ(4) + typ(2)
+        + typ(0) + typ(0) + b"\x00\x01")
     # Scattering2D (float): J=2, 16×16, L=4, order 2, threads 1, lanes 0.
     s2 = bytes([9]) + typ(2) + typ(16) + typ(16) + typ(4) + typ(2) + typ(0) + typ(0) + b"\x00"
     put("params", "ok_scat2d.bin", s2)

@@ -275,16 +275,20 @@ void scattering_1d_case(ParamReader& r) {
   Q1D Q;
   Q.q1 = r.integer(1, 8, {0, -1, 129, kIntMax, kIntMin});
   Q.q2 = r.integer(1, 4, {0, -1, 129, kIntMax, kIntMin});
-  const std::size_t T_avg = r.size(8192, {kSizeMax, std::size_t(1) << 32, std::size_t(1) << 63});
-  const int order = r.integer(0, 4, {-1, kIntMax, kIntMin});
+  Scattering1DOptions o;  // docs/scattering-options.md §1: every mode, any T and stride
+  o.averaging = Averaging1D(r.byte() % 3);
+  o.T = r.real(0.0, 8192.0);
+  o.stride = r.size(256, {3, kSizeMax, std::size_t(1) << 40, std::size_t(1) << 63});
+  o.Q = Q;
+  o.max_order = r.integer(0, 4, {-1, kIntMax, kIntMin});
   const ExecOptions e = exec_options(r);
   const bool with_nan = r.flag();
-  const BasicScattering1D<T> S(J, N, Q, T_avg, order, e);
+  const BasicScattering1D<T> S(J, N, o, e);
   require(S.input_length() == N, "Scattering1D: input_length differs from N");
   if (N > 4096) return;  // accepted; too big to run here
-  if (S.channels() * S.output_length() > (std::size_t(1) << 22)) return;  // valid, too big to run
+  if (S.output_size() > (std::size_t(1) << 22)) return;  // valid, too big to run
   const std::vector<T> x = signal<T>(N, with_nan);
-  std::vector<T> out(S.channels() * S.output_length());
+  std::vector<T> out(S.output_size());
   S(x.data(), 1, out.data());
   require(!with_nan, "Scattering1D: a NaN input was accepted");
   for (const T v : out) require(std::isfinite(v), "Scattering1D: non-finite output");
@@ -299,11 +303,11 @@ void scattering_2d_case(ParamReader& r) {
   const int order = r.integer(0, 3, {-1, kIntMax, kIntMin});
   ExecOptions e = exec_options(r);
   e.lanes = r.integer(0, 1, {8, 2, -1, 7, kIntMax, kIntMin});
-  const bool with_nan = r.flag();
-  const BasicScattering2D<T> S(J, M, N, L, order, e);
+  const bool with_nan = r.flag(), pre_pad = r.flag();
+  const BasicScattering2D<T> S(J, M, N, L, order, e, pre_pad);
   const std::size_t out_size = S.channels() * S.output_rows() * S.output_cols();
   if (M > 64 || N > 64 || S.channels() > 4096) return;  // valid, too slow to run at fuzzing rates
-  const std::vector<T> x = signal<T>(M * N, with_nan);
+  const std::vector<T> x = signal<T>(S.input_rows() * S.input_cols(), with_nan);
   std::vector<T> out(out_size);
   S(x.data(), 1, out.data());
   require(!with_nan, "Scattering2D: a NaN input was accepted");

@@ -216,7 +216,7 @@ class Scattering1D(_ScatteringBase):
     _out_core_ndim = 2
 
     def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0,
-                 out_type='array', backend=None, *, frontend='numpy', threads=None,
+                 out_type='array', backend='numpy', *, frontend='numpy', threads=None,
                  planning='estimate'):
         N = _parse_shape(shape)
         k = _parse_oversampling(oversampling)

@@ -87,7 +87,7 @@ class Scattering2D(_ScatteringBase):
     _out_core_ndim = 3
 
     def __init__(self, J, shape, L=8, max_order=2, pre_pad=False, out_type='array',
-                 backend=None, *, frontend='numpy', threads=None, planning='estimate'):
+                 backend='numpy', *, frontend='numpy', threads=None, planning='estimate'):
         shape_t = _as_tuple(shape)
         if len(shape_t) != 2:
             if np.ndim(shape) == 0 or isinstance(shape, (str, bytes)):
