@@ -22,6 +22,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy   # the Python module, for Debian's /usr/bin/python3
   python3-pytest python3-sklearn           # its tests (scikit-learn pipelines; scipy comes with it)
   python3-matplotlib                       # the Kymatio-style examples (python/examples/) draw with it
+  python3-torch                            # wst.torch, the differentiable frontend (libtorch1.13 is shared with libtorch-dev)
   python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tested in a venv)
   chromium                # the report's test opens it in a real (headless) browser
 )

@@ -30,10 +30,11 @@ Averaging1D parse_averaging(const std::string& a) {
 class Core1D {
  public:
   Core1D(int J, std::size_t N, int Q1, int Q2, const std::string& averaging, double T,
-         std::size_t stride, int max_order, int threads, const std::string& planning)
+         std::size_t stride, int max_order, int threads, const std::string& planning,
+         bool float32_filters)
       : J_(J), N_(N), exec_(make_exec(threads, planning)) {
     opt_ = {.averaging = parse_averaging(averaging), .T = T, .stride = stride, .Q = {Q1, Q2},
-            .max_order = max_order};
+            .max_order = max_order, .float32_filters = float32_filters};
     py::gil_scoped_release release;  // building the filters takes a while
     f64_.emplace(J_, N_, opt_, exec_);
   }
@@ -59,6 +60,13 @@ class Core1D {
     return dispatch(*this, x, [&](const auto& s, auto real) {
       using Real = decltype(real);
       return run<Real>(s, x, {N_}, tail(), form(), exec_.threads);
+    });
+  }
+  // ∂/∂x Σ g·S(x) for g shaped like call(x)'s result.
+  py::array backward(const py::array& x, const py::array& g) {
+    return dispatch(*this, x, [&](const auto& s, auto real) {
+      using Real = decltype(real);
+      return run_backward<Real>(s, x, g, {N_}, tail(), form(), exec_.threads);
     });
   }
   double bench_seconds(const py::array& x, int repeats) {
@@ -217,13 +225,15 @@ void bind_scattering_1d(py::module_& m) {
   py::class_<Core1D>(m, "Scattering1DCore",
                      "C++ 1D scattering transform (both precisions); see wst.Scattering1D")
       .def(py::init<int, std::size_t, int, int, const std::string&, double, std::size_t, int, int,
-                    const std::string&>(),
+                    const std::string&, bool>(),
            py::arg("J"), py::arg("N"), py::arg("Q1"), py::arg("Q2"), py::arg("averaging"),
            py::arg("T"), py::arg("stride"), py::arg("max_order"), py::arg("threads"),
-           py::arg("planning"))
+           py::arg("planning"), py::arg("float32_filters") = false)
       .def("__call__", &Core1D::call, py::arg("x"),
            "x: C-contiguous float32/float64 (..., N) → (..., C, N_out) ('local', 'global') or "
            "(..., Σ lengths) ('none'), GIL released")
+      .def("backward", &Core1D::backward, py::arg("x"), py::arg("grad_output"),
+           "∂/∂x Σ grad_output·S(x), shaped like x (same dtype, C-contiguous), GIL released")
       .def("bench_seconds", &Core1D::bench_seconds, py::arg("x"), py::arg("repeats"))
       .def("meta", &Core1D::meta)
       .def("filters", &Core1D::filters)

@@ -48,6 +48,14 @@ class Core2D {
                        exec_.threads);
     });
   }
+  // ∂/∂x Σ g·S(x) for g shaped like call(x)'s result.
+  py::array backward(const py::array& x, const py::array& g) {
+    return dispatch(*this, x, [&](const auto& s, auto real) {
+      using Real = decltype(real);
+      return run_backward<Real>(s, x, g, {Mi_, Ni_}, {channels(), output_rows(), output_cols()},
+                                form(), exec_.threads);
+    });
+  }
   double bench_seconds(const py::array& x, int repeats) {
     return dispatch(*this, x, [&](const auto& s, auto real) {
       using Real = decltype(real);
@@ -164,6 +172,8 @@ void bind_scattering_2d(py::module_& m) {
       .def("__call__", &Core2D::call, py::arg("x"),
            "x: C-contiguous float32/float64 (..., M, N) (pre_pad: (..., Mp, Np)) → (..., C, M1, N1), "
            "GIL released")
+      .def("backward", &Core2D::backward, py::arg("x"), py::arg("grad_output"),
+           "∂/∂x Σ grad_output·S(x), shaped like x (same dtype, C-contiguous), GIL released")
       .def("bench_seconds", &Core2D::bench_seconds, py::arg("x"), py::arg("repeats"))
       .def("meta", &Core2D::meta)
       .def("filters", &Core2D::filters)

@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -67,6 +68,34 @@ auto dispatch(Core& core, const py::array& x, F&& f) {
   if (is_plain<float>(x)) return f(core.f32(), float{});
   throw py::type_error("expected a C-contiguous float32 or float64 array, got dtype " +
                        std::string(py::str(x.dtype())));
+}
+
+// The vector–Jacobian product ∂/∂x Σ g·S(x) (docs/scattering-gradients.md) of `s` at x
+// (..., core) for the cotangent g (..., tail) of the same dtype: a new array shaped like x,
+// GIL released, in blocks (Ctrl-C between blocks). g's shape must be x's batch shape + tail.
+template <class Real, class S>
+py::array run_backward(const S& s, const py::array& x, const py::array& g,
+                       const std::vector<std::size_t>& core, const std::vector<std::size_t>& tail,
+                       const std::string& form, int threads) {
+  const std::size_t batch = batch_of(x, core, form);
+  const std::vector<py::ssize_t> want = out_shape(x, core.size(), tail);
+  if (g.ndim() != py::ssize_t(want.size()) ||
+      !std::equal(want.begin(), want.end(), g.shape()))
+    throw InputError("grad_output of shape " + shape_str(shape_of(g)) +
+                     " does not fit: expected the output's shape " +
+                     shape_str(std::vector<std::size_t>(want.begin(), want.end())));
+  if (!is_plain<Real>(g))
+    throw py::type_error("grad_output must be a C-contiguous array of the input's dtype");
+  py::array_t<Real> grad(std::vector<py::ssize_t>(x.shape(), x.shape() + x.ndim()));
+  const Real* xp = static_cast<const Real*>(x.data());
+  const Real* gp = static_cast<const Real*>(g.data());
+  Real* op = grad.mutable_data();
+  const std::size_t in_size = product(core), out_size = product(tail);
+  check_finite_input(gp, batch * out_size, "grad_output");
+  run_blocks(batch, std::size_t(threads), [&](std::size_t first, std::size_t count) {
+    s.backward(xp + first * in_size, gp + first * out_size, count, op + first * in_size);
+  });
+  return grad;
 }
 
 }  // namespace wst::python

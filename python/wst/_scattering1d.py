@@ -214,6 +214,9 @@ class Scattering1D(_ScatteringBase):
     """
 
     _out_core_ndim = 2
+    # kymatio.numpy keeps the 1D filters in float64, kymatio.torch rounds them to float32
+    # (docs/scattering-gradients.md); wst.torch's transform sets this.
+    _float32_filters = False
 
     def __init__(self, J, shape, Q=1, T=None, stride=None, max_order=2, oversampling=0,
                  out_type='array', backend='numpy', *, frontend='numpy', threads=None,
@@ -239,7 +242,7 @@ class Scattering1D(_ScatteringBase):
             J, N, Q[0], Q[1], 'none' if average is False else average,
             float(T_value) if average == 'local' and T is not None else 0.0,
             2 ** log2_stride if self._stride_error is None and used_stride is not None else 0,
-            max_order, threads, planning)
+            max_order, threads, planning, float32_filters=self._float32_filters)
         self._check_frequencies_decrease(Q)
 
         self._params = dict(J=J, shape=(N,), Q=Q, T=T, stride=stride, max_order=max_order,
@@ -339,17 +342,23 @@ class Scattering1D(_ScatteringBase):
 
     def __call__(self, x):
         """Scattering transform of ``x``; see the class docstring."""
+        out = self._core(self._check_call(x))
+        return out if self.out_type == 'array' else self._outputs(out)
+
+    def _check_call(self, x):
+        """The checks of a call in Kymatio's order (§1.11); ``x`` converted for the core."""
         out_type = self.out_type
         if not isinstance(out_type, str) or out_type not in _OUT_TYPES:
             raise ValueError(f"out_type must be one of 'array', 'dict', or 'list'. Got: {out_type}")
         if self.average is False and out_type == 'array':
             raise ValueError("Cannot convert to out_type='array' with T=0. Please set out_type to "
                              "'dict' or 'list'.")
-        out = self._core(self._checked_input(x))
-        if out_type == 'array':
-            return out
+        return self._checked_input(x)
+
+    def _outputs(self, out):
+        """The core's output (an array, or a torch tensor) as out_type 'list' or 'dict'."""
         coefs = self._per_path(out)
-        if out_type == 'list':
+        if self.out_type == 'list':
             return [dict({'coef': c}, **labels) for c, labels in zip(coefs, self._labels())]
         # Depth-first generation order: the n tuples in lexicographic order (§1.6).
         keyed = sorted(zip((labels['n'] for labels in self._labels()), coefs), key=lambda p: p[0])

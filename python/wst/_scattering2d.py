@@ -133,6 +133,15 @@ class Scattering2D(_ScatteringBase):
 
     def __call__(self, x):
         """Scattering transform of ``x``; see the class docstring."""
+        out = self._core(self._check_call(x))
+        return out if self.out_type == 'array' else self._outputs(out)
+
+    def _outputs(self, out):
+        """The core's output (an array, or a torch tensor) as out_type 'list'."""
+        return self._as_list(out)
+
+    def _check_call(self, x):
+        """The checks of a call in Kymatio's order (§3.2); ``x`` converted for the core."""
         if x is None:
             raise kymatio_error(TypeError, "The input should be not empty.", "x is None")
         a = np.asarray(x)
@@ -152,8 +161,7 @@ class Scattering2D(_ScatteringBase):
         if a.dtype.kind not in 'biuf':
             raise kymatio_error(TypeError, "The input should be real.", f"x has dtype {a.dtype}: "
                                 "expected float32, float64, integer or bool")
-        out = self._core(_checks.real_input(a))
-        return out if self.out_type == 'array' else self._as_list(out)
+        return _checks.real_input(a)
 
     def meta(self):
         """Channel metadata: 'order' (C,) int64; 'j', 'theta', 'n' = j*L + theta (C, 2) float64

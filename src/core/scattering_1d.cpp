@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
 
 #include "spectral.hpp"
 #include "wst/core/padding.hpp"
@@ -57,6 +58,15 @@ double compensated_sum(const T* v, std::size_t n) {
     s = t;
   }
   return s + c;
+}
+
+// x̄[ρ(t − p_left)] += x̄0[t] in ascending t: the adjoint of reflect_pad, the fold of
+// docs/scattering-gradients.md §2.
+template <class T>
+void reflect_fold(const T* xbar0, std::size_t padded, std::size_t pad_left, std::size_t n, T* xbar) {
+  std::fill(xbar, xbar + n, T(0));
+  for (std::size_t t = 0; t < padded; ++t)
+    xbar[reflect_index(static_cast<long long>(t) - static_cast<long long>(pad_left), n)] += xbar0[t];
 }
 }  // namespace
 
@@ -146,15 +156,22 @@ struct BasicScattering1D<T>::Impl {
 
   // Filters, each pre-scaled by 1/(length before subsampling): Sub's 1/s times the inverse
   // DFT's 1/n. φ is symmetrised so that Re IDFT(Y·φ̂) is exactly a c2r transform.
+  // With float32_filters every stored level is rounded to float first, as kymatio.torch does
+  // (docs/scattering-gradients.md §4); the scales are powers of two, so they round nothing more.
   void prepare_filters_and_plans() {
-    for (const auto& f : bank.psi1) psi1.emplace_back(f.fourier, 1.0 / double(bank.N));
+    auto stored = [this](std::vector<double> v) {
+      if (opt.float32_filters)
+        for (double& a : v) a = static_cast<float>(a);
+      return v;
+    };
+    for (const auto& f : bank.psi1) psi1.emplace_back(stored(f.fourier), 1.0 / double(bank.N));
     for (const auto& f : bank.psi2) {
       psi2.emplace_back();
       for (int r = 0; r <= top; ++r)
-        psi2.back().emplace_back(periodize_1d(f.fourier, r), 1.0 / double(length(r)));
+        psi2.back().emplace_back(stored(periodize_1d(f.fourier, r)), 1.0 / double(length(r)));
     }
     for (int r = 0; local && r <= ls; ++r) {
-      std::vector<double> p = periodize_1d(bank.phi, r);
+      std::vector<double> p = stored(periodize_1d(bank.phi, r));
       const std::size_t n = p.size();
       std::vector<double> sym(n);
       for (std::size_t k = 0; k < n; ++k) sym[k] = 0.5 * (p[k] + p[(n - k) % n]);
@@ -296,18 +313,33 @@ struct BasicScattering1D<T>::Impl {
   // Signal b of the batch; computed as 2^-e·x when its range asks for it (spectral.hpp). With
   // averaging none, order 0 is x itself, copied unscaled.
   void one(const T* x, std::size_t b, Workspace& w, T* out) const {
+    const int e = start(x, w);
+    order_zero(x, w, out);
+    for (const Node& root : roots) walk(root, w.y[0].data(), 1, w, out);
+    rescale(out, e, b);
+  }
+
+  // w.x = 2^-e·(x reflect-padded) and w.y[0] its spectrum; returns e (spectral.hpp's range).
+  int start(const T* x, Workspace& w) const {
     const int e = detail::range_exponent(detail::max_magnitude(x, bank.N_in));
     reflect_pad(x, bank.N_in, bank.pad_left, bank.N, w.x.data());
     detail::scale_pow2(w.x.data(), bank.N, -e);
-    C* y0 = w.y[0].data();
-    spectrum(0, w.x.data(), y0);
+    spectrum(0, w.x.data(), w.y[0].data());
+    return e;
+  }
+
+  // The order-0 output of x (after start()).
+  void order_zero(const T* x, Workspace& w, T* out) const {
     if (local)
-      average(y0, 0, w, out);
+      average(w.y[0].data(), 0, w, out);
     else if (opt.averaging == Averaging1D::global)
       unaveraged(w.x.data(), 0, out);
     else
       std::copy(x, x + bank.N_in, out);
-    for (const Node& root : roots) walk(root, y0, 1, w, out);
+  }
+
+  // The output of 2^-e·x, scaled back to that of x (with averaging none, order 0 is x already).
+  void rescale(T* out, int e, std::size_t b) const {
     if (e == 0) return;
     const std::size_t skip = opt.averaging == Averaging1D::none ? length_of[0] : 0;
     detail::scale_pow2(out + skip, out_size - skip, e);
@@ -327,6 +359,178 @@ struct BasicScattering1D<T>::Impl {
       }
     });
     progress.finish();
+  }
+
+  // ---- the reverse pass (docs/scattering-gradients.md, "1D") ----
+
+  // FFTW plans only the reverse pass needs, per level: the forward c2c DFT (adjoint of the
+  // inverse DFT) and c2r (adjoint of the spectrum of a real signal). Made on the first
+  // backward() call, so that forward-only users do not plan them.
+  mutable std::once_flag reverse_planned;
+  mutable std::vector<Plan> dft, c2r;
+
+  void plan_reverse() const {
+    std::call_once(reverse_planned, [this] {
+      for (int r = 0; r <= top; ++r) {
+        const int n = static_cast<int>(length(r));
+        dft.emplace_back(Plan::Kind::forward, std::vector<int>{n}, 1, options.planning);
+        c2r.emplace_back(Plan::Kind::c2r, std::vector<int>{n}, 1, options.planning);
+      }
+    });
+  }
+
+  // The forward values are recomputed into fwd (fwd.y[d]: spectrum of U at depth d); per depth,
+  // z = parent ⋆ ψ (its phase is all the reverse pass needs of the forward, §2) and
+  // ybar, the cotangent of U's spectrum; the rest is scratch used between two recursive calls.
+  struct BackWorkspace {
+    Workspace fwd;
+    std::vector<AlignedVector<C>> z, ybar;
+    AlignedVector<T> ubar, g;
+    AlignedVector<C> zbar, half, spec;
+    explicit BackWorkspace(const Impl& p)
+        : fwd(p), z(p.max_order + 1, AlignedVector<C>(p.bank.N)),
+          ybar(p.max_order + 1, AlignedVector<C>(p.bank.N)), ubar(p.bank.N), g(p.bank.N),
+          zbar(p.bank.N), half(p.bank.N / 2 + 1), spec(p.bank.N) {}
+  };
+  mutable detail::WorkspacePool<BackWorkspace> back_workspaces;
+
+  // One signal's cotangent g (output layout), used as 2^-f·g (the range rule, as x in forward),
+  // and where its forward output goes (nullptr: none wanted).
+  struct Cotangent {
+    const T* g;
+    int f;
+    T* out;
+    T at(std::size_t c, std::size_t i, const Impl& p) const {
+      return detail::scaled(g[p.offset_of[c] + i], -f);
+    }
+  };
+
+  // Local averaging, channel c at U's level: Ȳ += φ̂_level · tile(G_c), where G_c is the DFT of the
+  // channel's cotangent zero-filled into length N/2^ls ("1D" 2.2 and 3: the adjoints of unpadding,
+  // c2r, subsampling and the φ product).
+  void add_average_adjoint(const Cotangent& s, std::size_t c, int level, BackWorkspace& w,
+                           C* ybar) const {
+    const std::size_t n = length(ls);
+    std::fill(w.g.begin(), w.g.begin() + n, T(0));
+    for (std::size_t i = 0; i < length_of[c]; ++i) w.g[i0[ls] + i] = s.at(c, i, *this);
+    spectrum(ls, w.g.data(), w.spec.data());
+    detail::tile_multiply_add(w.spec.data(), phi[level], n, ybar);
+  }
+
+  // Averaging none or global, channel c: Ū += the cotangent zero-filled at [i0, i1) of U's level
+  // (none) or broadcast over all of U's samples (global) ("1D" 2.4 and 3).
+  void add_unaveraged_adjoint(const Cotangent& s, std::size_t c, int level, T* ubar) const {
+    if (opt.averaging == Averaging1D::none) {
+      for (std::size_t i = 0; i < length_of[c]; ++i) ubar[i0[level] + i] += s.at(c, i, *this);
+    } else {
+      const T v = s.at(c, 0, *this);
+      for (std::size_t i = 0; i < length(level); ++i) ubar[i] += v;
+    }
+  }
+
+  // Ū = Re(L·IDFT_L(Ȳ)), the adjoint of spectrum() (§2), by a c2r of Ȳ's Hermitian half.
+  void spectrum_adjoint(int level, const C* ybar, BackWorkspace& w, T* ubar) const {
+    detail::hermitian_half(ybar, length(level), w.half.data());
+    c2r[level](w.half.data(), ubar);
+  }
+
+  // The forward of walk() for `node` (z kept at w.z[depth]), computing U and its spectrum only
+  // when a child or the wanted output needs them.
+  void back_forward(const Node& node, const C* parent, int depth, const Cotangent& s,
+                    BackWorkspace& w) const {
+    const std::size_t n = length(node.level);
+    const C* z = w.z[depth].data();
+    detail::multiply_subsample(parent, *node.psi, n, w.fwd.z.data());
+    inverse[node.level](w.fwd.z.data(), w.z[depth].data());
+    const bool kids = !node.children.empty();
+    if (!kids && !s.out) return;
+    detail::modulus(z, n, w.fwd.u.data());
+    C* y = w.fwd.y[depth].data();
+    T* o = s.out ? s.out + offset_of[node.channel] : nullptr;
+    if (kids || (o && local)) spectrum(node.level, w.fwd.u.data(), y);
+    if (o && local) average(y, node.level, w.fwd, o);
+    if (o && !local) unaveraged(w.fwd.u.data(), node.level, o);
+  }
+
+  // Path `node` and its descendants: recompute, then add the cotangent of the parent's spectrum,
+  // Ȳ_parent += ψ̂ · tile(DFT_L(z̄)) / L_parent (the 1/L_parent is in ψ's stored scale), with
+  // z̄ = Ū·z/|z| and Ū gathered from this path's output and its children ("1D" step 2).
+  void back_walk(const Node& node, const C* parent, int depth, const Cotangent& s,
+                 BackWorkspace& w, C* parent_ybar) const {
+    back_forward(node, parent, depth, s, w);
+    const std::size_t n = length(node.level);
+    const bool spectral = local || !node.children.empty();
+    C* ybar = w.ybar[depth].data();
+    if (spectral) std::fill(ybar, ybar + n, C(0));
+    if (local) add_average_adjoint(s, node.channel, node.level, w, ybar);
+    for (const Node& child : node.children)
+      back_walk(child, w.fwd.y[depth].data(), depth + 1, s, w, ybar);
+    T* ubar = w.ubar.data();
+    if (spectral)
+      spectrum_adjoint(node.level, ybar, w, ubar);
+    else
+      std::fill(ubar, ubar + n, T(0));
+    if (!local) add_unaveraged_adjoint(s, node.channel, node.level, ubar);
+    detail::modulus_adjoint(w.z[depth].data(), ubar, n, w.zbar.data());
+    dft[node.level](w.zbar.data(), w.fwd.z.data());
+    detail::tile_multiply_add(w.fwd.z.data(), *node.psi, n, parent_ybar);
+  }
+
+  // Signal b: grad = ∂/∂x Σ g·S(x) ("1D" steps 1–5), and its output too when out is given. The
+  // Jacobian of S is the same at x and 2^-e·x (S is positively homogeneous), and the pass is
+  // linear in g, so both are rescaled as the forward rescales x.
+  void one_backward(const T* x, const T* g, std::size_t b, BackWorkspace& w, T* out,
+                    T* grad) const {
+    const int e = start(x, w.fwd);
+    const Cotangent s{g, detail::range_exponent(detail::max_magnitude(g, out_size)), out};
+    if (out) order_zero(x, w.fwd, out);
+    C* ybar0 = w.ybar[0].data();
+    std::fill(ybar0, ybar0 + bank.N, C(0));
+    if (local) add_average_adjoint(s, 0, 0, w, ybar0);
+    for (const Node& root : roots) back_walk(root, w.fwd.y[0].data(), 1, s, w, ybar0);
+    spectrum_adjoint(0, ybar0, w, w.ubar.data());
+    if (opt.averaging == Averaging1D::global) add_unaveraged_adjoint(s, 0, 0, w.ubar.data());
+    reflect_fold(w.ubar.data(), bank.N, bank.pad_left, bank.N_in, grad);
+    detail::scale_pow2(grad, bank.N_in, s.f);
+    if (opt.averaging == Averaging1D::none)  // order 0 is x itself
+      for (std::size_t i = 0; i < bank.N_in; ++i) grad[i] += g[i];
+    detail::check_in_range(grad, bank.N_in,
+                           "the gradient of the 1-D scattering of signal " + std::to_string(b));
+    if (out) rescale(out, e, b);
+  }
+
+  void run_backward(const T* x, const T* g, std::size_t batch, T* out, T* grad) const {
+    detail::check_finite(x, batch * bank.N_in);
+    detail::check_finite(g, batch * out_size, "grad_out", "the scattering gradient");
+    plan_reverse();
+    detail::Progress progress(options.progress, batch);
+    detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
+      const auto lease =
+          back_workspaces.lease([this] { return std::make_unique<BackWorkspace>(*this); });
+      BackWorkspace& w = *lease;
+      for (std::size_t b = b0; b < b1; ++b) {
+        one_backward(x + b * bank.N_in, g + b * out_size, b, w, out ? out + b * out_size : nullptr,
+                     grad + b * bank.N_in);
+        progress.add(1);
+      }
+    });
+    progress.finish();
+  }
+
+  // The output shape for an input of shape xs (..., N): (..., C, N_out), or (..., output_size)
+  // with averaging none. Throws InputError when the last axis is not N.
+  Shape output_shape(const Shape& xs) const {
+    if (xs.empty() || xs.back() != bank.N_in)
+      throw InputError("input of shape " + shape_string(xs) + " does not fit: expected (..., " +
+                       std::to_string(bank.N_in) + ")");
+    Shape s(xs.begin(), xs.end() - 1);
+    if (opt.averaging == Averaging1D::none) {
+      s.push_back(out_size);
+    } else {
+      s.push_back(meta.size());
+      s.push_back(length_of[0]);
+    }
+    return s;
   }
 };
 
@@ -389,23 +593,42 @@ void BasicScattering1D<T>::operator()(const T* x, std::size_t batch, T* out) con
 
 template <class T>
 Array<T> BasicScattering1D<T>::operator()(const Array<T>& x) const {
-  if (x.ndim() < 1 || x.shape.back() != input_length())
-    throw InputError("input of shape " + shape_string(x.shape) + " does not fit: expected (..., " +
-                     std::to_string(input_length()) + ")");
-  Shape s(x.shape.begin(), x.shape.end() - 1);
-  const std::size_t batch = shape_size(s);
-  if (impl_->opt.averaging == Averaging1D::none) {
-    s.push_back(output_size());
-  } else {
-    s.push_back(channels());
-    s.push_back(output_length());
-  }
+  Shape s = impl_->output_shape(x.shape);
+  const std::size_t batch = x.size() / input_length();
   check_memory(checked_bytes({batch, output_size()}, sizeof(T)),
                "1-D scattering of " + std::to_string(batch) + " signals of length " +
                    std::to_string(input_length()));
-  Array<T> out(s);
+  Array<T> out(std::move(s));
   impl_->run(x.data.data(), batch, out.data.data());
   return out;
+}
+
+template <class T>
+void BasicScattering1D<T>::backward(const T* x, const T* grad_out, std::size_t batch,
+                                    T* grad_x) const {
+  impl_->run_backward(x, grad_out, batch, nullptr, grad_x);
+}
+
+template <class T>
+void BasicScattering1D<T>::forward_backward(const T* x, const T* grad_out, std::size_t batch,
+                                            T* out, T* grad_x) const {
+  impl_->run_backward(x, grad_out, batch, out, grad_x);
+}
+
+template <class T>
+Array<T> BasicScattering1D<T>::backward(const Array<T>& x, const Array<T>& grad_out) const {
+  const Shape expected = impl_->output_shape(x.shape);
+  if (grad_out.shape != expected)
+    throw InputError("grad_out of shape " + shape_string(grad_out.shape) +
+                     " does not fit: expected " + shape_string(expected) +
+                     " (the output's shape for an input of shape " + shape_string(x.shape) + ")");
+  const std::size_t batch = x.size() / input_length();
+  check_memory(checked_bytes({batch, input_length()}, sizeof(T)),
+               "the 1-D scattering gradient of " + std::to_string(batch) + " signals of length " +
+                   std::to_string(input_length()));
+  Array<T> grad(x.shape);
+  impl_->run_backward(x.data.data(), grad_out.data.data(), batch, nullptr, grad.data.data());
+  return grad;
 }
 
 template class BasicScattering1D<float>;

@@ -3,6 +3,7 @@
 #include "wst/support/memory_budget.hpp"  // memory limit
 
 #include <algorithm>
+#include <mutex>
 
 #include "spectral.hpp"
 #include "wst/core/padding.hpp"
@@ -236,11 +237,13 @@ struct BasicScattering2D<T>::Impl {
 
   // Scatters images x[0 … valid−1], numbered first, first + 1, … in the batch (valid ≤ B; the
   // other lanes are zero), into out.
+  // The padded images x0 of x[0 … valid−1] into w.x (the other lanes zero): the reflect padding
+  // of §2.2, or, with pre_pad, the input as it is. Each image is computed as 2^-e·x when its
+  // range asks for it (spectral.hpp); returns whether any is.
   template <int B>
-  void block(const T* x, std::size_t first, std::size_t valid, Workspace& w, T* out) const {
+  bool pad_input(const T* x, std::size_t valid, Workspace& w, int* e) const {
     const std::size_t Mp = bank.Mp, Np = bank.Np, M = Mi, N = Ni;
     if (valid < std::size_t(B)) std::fill(w.x.begin(), w.x.end(), T(0));
-    // The reflect padding of §2.2, or, with pre_pad, the input as it is.
     for (std::size_t i = 0; i < Mp; ++i) {
       const std::size_t si = pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), M);
       for (std::size_t j = 0; j < Np; ++j) {
@@ -248,14 +251,29 @@ struct BasicScattering2D<T>::Impl {
         for (std::size_t b = 0; b < valid; ++b) w.x[(i * Np + j) * B + b] = x[b * M * N + si * N + sj];
       }
     }
-    // Each image is computed as 2^-e·x when its range asks for it (spectral.hpp).
-    int e[B] = {};
     bool rescaled = false;
     for (std::size_t b = 0; b < valid; ++b)
       rescaled |= (e[b] = detail::range_exponent(detail::max_magnitude(x + b * M * N, M * N))) != 0;
     if (rescaled)
       for (std::size_t k = 0; k < Mp * Np; ++k)
         for (std::size_t b = 0; b < valid; ++b) w.x[k * B + b] = std::ldexp(w.x[k * B + b], -e[b]);
+    return rescaled;
+  }
+
+  // out of images first … first + valid − 1 times 2^e[b] (undoes pad_input's rescaling).
+  void rescale_output(T* out, std::size_t first, std::size_t valid, const int* e) const {
+    const std::size_t per_image = meta.size() * (Mo - 2) * (No - 2);
+    for (std::size_t b = 0; b < valid; ++b) {
+      detail::scale_pow2(out + b * per_image, per_image, e[b]);
+      detail::check_in_range(out + b * per_image, per_image,
+                             "the 2-D scattering of image " + std::to_string(first + b));
+    }
+  }
+
+  template <int B>
+  void block(const T* x, std::size_t first, std::size_t valid, Workspace& w, T* out) const {
+    int e[B] = {};
+    const bool rescaled = pad_input<B>(x, valid, w, e);
     spectrum<B>(0, w.x.data(), w.y0.data());
     average<B>(w.y0.data(), 0, w, out, 0, valid);
     std::size_t ch2 = 1 + bank.psi.size();
@@ -274,13 +292,7 @@ struct BasicScattering2D<T>::Impl {
         finish_path<B>(j2, true, w, w.y2.data(), out, ch2++, valid);
       }
     }
-    if (!rescaled) return;
-    const std::size_t per_image = meta.size() * (Mo - 2) * (No - 2);
-    for (std::size_t b = 0; b < valid; ++b) {
-      detail::scale_pow2(out + b * per_image, per_image, e[b]);
-      detail::check_in_range(out + b * per_image, per_image,
-                             "the 2-D scattering of image " + std::to_string(first + b));
-    }
+    if (rescaled) rescale_output(out, first, valid, e);
   }
 
   void run(const T* x, std::size_t batch, T* out) const {
@@ -297,6 +309,265 @@ struct BasicScattering2D<T>::Impl {
         if (lanes == 8) block<8>(x + b0 * in_size, b0, valid, w, out + b0 * out_size);
         else block<1>(x + b0 * in_size, b0, valid, w, out + b0 * out_size);
         progress.add(valid);
+      }
+    });
+    progress.finish();
+  }
+
+  // ---- the reverse pass (docs/scattering-gradients.md, 2D) ------------------------------------
+  // The adjoint of the cascade above, block by block: recompute z1, U1, Y1 and z2 from x, and
+  // run the adjoint of each step in reverse (spec §5). The forward enters only through the
+  // phases z/|z| (spec §6), so nothing is kept between calls.
+
+  // Plans only the reverse pass needs, made on its first call: a forward complex DFT at every
+  // level below J (DFT2(z̄), spec §2), and, when every path averages in Fourier (lanes = 1),
+  // c2r transforms for the φ adjoint of second-order paths.
+  struct BackPlans {
+    std::vector<Plan> dft, c2r;
+  };
+  mutable std::once_flag back_once;
+  mutable std::unique_ptr<BackPlans> back_plans;
+
+  const BackPlans& backward_plans() const {
+    std::call_once(back_once, [this] {
+      auto p = std::make_unique<BackPlans>();
+      const Layout layout = lanes > 1 ? Layout::interleaved : Layout::contiguous;
+      for (int r = 0; r < bank.J; ++r) {
+        const std::vector<int> dims{int(rows(r)), int(cols(r))};
+        p->dft.emplace_back(Plan::Kind::forward, dims, lanes, options.planning, layout);
+        if (!spatial_leaves && max_order == 2)
+          p->c2r.emplace_back(Plan::Kind::c2r, dims, lanes, options.planning, layout);
+      }
+      back_plans = std::move(p);
+    });
+    return *back_plans;
+  }
+
+  // The forward's buffers (so that the fused pass can reuse its kernels) plus the adjoint's.
+  struct BackWorkspace : Workspace {
+    AlignedVector<T> ubar, g;               // Ū; ḡ zero-bordered to Mo × No (spec §5 step 1)
+    AlignedVector<C> z1, xbar, ybar, gJ, half;  // z1; X̄0; Ȳ1; G = DFT2(ḡ); a half spectrum
+    explicit BackWorkspace(const Impl& p)
+        : Workspace(p), ubar(this->x.size()), g(p.Mo * p.No * p.lanes), z1(this->x.size()),
+          xbar(this->x.size()), ybar(this->x.size()), gJ(g.size()),
+          half(p.bank.Mp * (p.bank.Np / 2 + 1) * p.lanes) {}
+  };
+  mutable detail::WorkspacePool<BackWorkspace> back_workspaces;
+
+  // Y += F · tile_s(W), W the (rows/s) × (cols/s) spectrum: the adjoint of multiply_subsample
+  // (spec §2, composite rule: Sub_sᵀ tiles, and F's 1/(M_r·N_r) is the rule's 1/A).
+  template <int B>
+  static void tile_multiply_add(const C* W, const Filter& f, std::size_t s, C* Y) {
+    const std::size_t mo = f.rows / s, no = f.cols / s;
+    for (std::size_t row = 0; row < f.rows; ++row) {
+      const T* w = reinterpret_cast<const T*>(W + (row % mo) * no * B);
+      for (std::size_t b = 0; b < s; ++b) {
+        T* y = reinterpret_cast<T*>(Y + (row * f.cols + b * no) * B);
+        const T* g = f.v.data() + row * f.cols + b * no;
+        for (std::size_t n = 0; n < no; ++n) {
+          const T gn = g[n];
+          if (gn == T(0)) continue;  // adds nothing
+          for (int l = 0; l < 2 * B; ++l) y[2 * B * n + l] += w[2 * B * n + l] * gn;
+        }
+      }
+    }
+  }
+
+  // z̄ = Ū · z/|z|, and 0 where z = 0 (spec §3), |z| as the forward computes it.
+  static void modulus_adjoint(const T* ubar, const C* z, std::size_t n, C* zbar) {
+    const T* p = reinterpret_cast<const T*>(z);
+    T* q = reinterpret_cast<T*>(zbar);
+    for (std::size_t i = 0; i < n; ++i) {  // where a = 0, re = im = 0 and c·re = c·im = 0
+      const T re = p[2 * i], im = p[2 * i + 1], a = std::sqrt(re * re + im * im);
+      const T c = ubar[i] / (a + T(a == T(0)));  // branch-free, so that it vectorises
+      q[2 * i] = c * re;
+      q[2 * i + 1] = c * im;
+    }
+  }
+
+  // ḡ of channel ch (lanes 0 … valid−1, times 2^−eg[b]) into the interior of w.g, whose border and
+  // other lanes stay zero (spec §5 step 1: the crop's adjoint); with `fourier`, G = DFT2(ḡ) too.
+  template <int B>
+  void load_grad(const T* grad, std::size_t ch, std::size_t valid, const int* eg, bool fourier,
+                 BackWorkspace& w) const {
+    const std::size_t oj = No - 2, plane = (Mo - 2) * oj, per_image = meta.size() * plane;
+    for (std::size_t b = 0; b < valid; ++b) {
+      const T* gb = grad + b * per_image + ch * plane;
+      for (std::size_t i = 0; i + 2 < Mo; ++i)
+        for (std::size_t j = 0; j < oj; ++j) {
+          const T v = gb[i * oj + j];
+          w.g[((i + 1) * No + j + 1) * B + b] = eg[b] ? std::ldexp(v, -eg[b]) : v;
+        }
+    }
+    if (fourier) spectrum<B>(bank.J, w.g.data(), w.gJ.data());
+  }
+
+  // Ū = Re IDFT2(φ̂^{(r)} · tile(G)) at level r into w.ubar (spec §5 step 2), by a c2r of the half
+  // spectrum (φ̂ symmetrised and G Hermitian: the product is Hermitian).
+  template <int B>
+  void phi_adjoint_fourier(int r, BackWorkspace& w, const BackPlans& p) const {
+    const std::size_t m = rows(r), n = cols(r), h = n / 2 + 1;
+    for (std::size_t k = 0; k < m; ++k)
+      for (std::size_t l = 0; l < h; ++l) {
+        const T f = phi[r].v[k * n + l];
+        const C* src = w.gJ.data() + ((k % Mo) * No + l % No) * B;
+        C* dst = w.half.data() + (k * h + l) * B;
+        for (int b = 0; b < B; ++b) dst[b] = src[b] * f;
+      }
+    p.c2r[r](w.half.data(), w.ubar.data());
+  }
+
+  // Ū for a leaf path averaged in space: the transpose of average_in_space,
+  // Ū[u, v] = Σ_i α[s(i+1) − u] Σ_j β[s(j+1) − v] ḡ[i, j] (indices mod M_r, N_r), into w.ubar.
+  template <int B>
+  void phi_adjoint_space(int r, BackWorkspace& w) const {
+    const std::size_t Mr = rows(r), Nr = cols(r), s = std::size_t{1} << (bank.J - r);
+    const std::size_t oi = Mo - 2, oj = No - 2;
+    const T* a = alpha[r].data();
+    const T* be = beta[r].data();
+    T* t = w.t.data();
+    for (std::size_t i = 0; i < oi; ++i)  // columns: t[i][v] = Σ_j β[s(j+1) − v] ḡ[i][j]
+      for (std::size_t v = 0; v < Nr; ++v) {
+        T acc[B] = {};
+        const T* gi = w.g.data() + ((i + 1) * No + 1) * B;
+        for (std::size_t j = 0; j < oj; ++j) {
+          const T bv = be[(s * (j + 1) + Nr - v) % Nr];
+          for (int l = 0; l < B; ++l) acc[l] += bv * gi[j * B + l];
+        }
+        std::copy_n(acc, B, t + (i * Nr + v) * B);
+      }
+    for (std::size_t u = 0; u < Mr; ++u) {  // rows: Ū[u][v] = Σ_i α[s(i+1) − u] t[i][v]
+      T* uu = w.ubar.data() + u * Nr * B;
+      std::fill_n(uu, Nr * B, T(0));
+      for (std::size_t i = 0; i < oi; ++i) {
+        const T ai = a[(s * (i + 1) + Mr - u) % Mr];
+        const T* ti = t + i * Nr * B;
+        for (std::size_t e = 0; e < Nr * B; ++e) uu[e] += ai * ti[e];
+      }
+    }
+  }
+
+  // What a reverse block reads besides x and its workspace.
+  struct Reverse {
+    const T* grad;       // grad_out of the block's first image
+    std::size_t valid;   // images in the block
+    int eg[8];           // per-image exponents of grad_out
+    const BackPlans& plans;
+    T* out;              // the forward output too (fused pass), or nullptr
+  };
+
+  // Second-order path (n1, n2), channel ch: recompute z2 from Y1, get Ū2 from ḡ, and add
+  // ψ̂2 · tile(DFT2(z̄2)) into Ȳ1 (spec §5 step 2).
+  template <int B>
+  void child_reverse(std::size_t n2, int j1, std::size_t ch, const Reverse& rv,
+                     BackWorkspace& w) const {
+    const int j2 = bank.psi[n2].j;
+    if (rv.out) {
+      modulus_path<B>(w.y1.data(), psi[n2][j1], j1, j2, w);  // z2 in w.zt, U2 in w.u
+      finish_path<B>(j2, true, w, w.y2.data(), rv.out, ch, rv.valid);
+    } else {  // z2 only
+      multiply_subsample<B>(w.y1.data(), psi[n2][j1], std::size_t{1} << (j2 - j1), cols(j2),
+                            cols(j2), w.z.data());
+      inverse[j2](w.z.data(), w.zt.data());
+    }
+    load_grad<B>(rv.grad, ch, rv.valid, rv.eg, !spatial_leaves, w);
+    if (spatial_leaves) phi_adjoint_space<B>(j2, w);
+    else phi_adjoint_fourier<B>(j2, w, rv.plans);
+    modulus_adjoint(w.ubar.data(), w.zt.data(), rows(j2) * cols(j2) * B, w.z.data());
+    rv.plans.dft[j2](w.z.data(), w.zt.data());
+    tile_multiply_add<B>(w.zt.data(), psi[n2][j1], std::size_t{1} << (j2 - j1), w.ybar.data());
+  }
+
+  // First-order path n1 and its children (spec §5 step 3): Ȳ1 = φ̂ term + children's terms,
+  // Ū1 = Re(A1·IDFT2(Ȳ1)) (or Ū1 from space for a leaf), z̄1, and X̄0 += ψ̂1 · tile(DFT2(z̄1)).
+  template <int B>
+  void first_order_reverse(std::size_t n1, std::size_t& ch2, const Reverse& rv,
+                           BackWorkspace& w) const {
+    const int j1 = bank.psi[n1].j;
+    const bool leaf = j1 == bank.J - 1, space = leaf && spatial_leaves;
+    const bool children = !leaf && max_order == 2;
+    const std::size_t n = rows(j1) * cols(j1) * B;
+    modulus_path<B>(w.y0.data(), psi[n1][0], 0, j1, w);  // z1 in w.zt, U1 in w.u
+    std::copy_n(w.zt.data(), n, w.z1.data());
+    if (rv.out) finish_path<B>(j1, leaf, w, w.y1.data(), rv.out, 1 + n1, rv.valid);
+    else if (children) spectrum<B>(j1, w.u.data(), w.y1.data());
+    load_grad<B>(rv.grad, 1 + n1, rv.valid, rv.eg, !space, w);
+    if (space) {
+      phi_adjoint_space<B>(j1, w);
+    } else {
+      std::fill_n(w.ybar.data(), n, C(0));
+      tile_multiply_add<B>(w.gJ.data(), phi[j1], std::size_t{1} << (bank.J - j1), w.ybar.data());
+      for (std::size_t n2 = 0; children && n2 < bank.psi.size(); ++n2)
+        if (bank.psi[n2].j > j1) child_reverse<B>(n2, j1, ch2++, rv, w);
+      inverse[j1](w.ybar.data(), w.z.data());
+      for (std::size_t i = 0; i < n; ++i) w.ubar[i] = w.z[i].real();
+    }
+    modulus_adjoint(w.ubar.data(), w.z1.data(), n, w.z.data());
+    rv.plans.dft[j1](w.z.data(), w.zt.data());
+    tile_multiply_add<B>(w.zt.data(), psi[n1][0], std::size_t{1} << j1, w.xbar.data());
+  }
+
+  // grad_x of images first … first + valid − 1 from X̄0 (spec §5 step 5): x̄0 = Re(M_p N_p ·
+  // IDFT2(X̄0)), folded onto the input by the reflect map (pre_pad: as it is), times 2^eg[b].
+  template <int B>
+  void fold_gradient(std::size_t first, const Reverse& rv, BackWorkspace& w, T* grad_x) const {
+    const std::size_t Mp = bank.Mp, Np = bank.Np, M = Mi, N = Ni;
+    inverse[0](w.xbar.data(), w.z.data());
+    std::fill_n(grad_x, rv.valid * M * N, T(0));
+    for (std::size_t i = 0; i < Mp; ++i) {
+      const std::size_t si = pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), M);
+      for (std::size_t j = 0; j < Np; ++j) {
+        const std::size_t sj = pre_pad ? j : reflect_index(long(j) - long(bank.pad_left), N);
+        const C* v = w.z.data() + (i * Np + j) * B;
+        for (std::size_t b = 0; b < rv.valid; ++b) grad_x[b * M * N + si * N + sj] += v[b].real();
+      }
+    }
+    for (std::size_t b = 0; b < rv.valid; ++b) {
+      detail::scale_pow2(grad_x + b * M * N, M * N, rv.eg[b]);
+      detail::check_in_range(grad_x + b * M * N, M * N,
+                             "the 2-D scattering gradient of image " + std::to_string(first + b));
+    }
+  }
+
+  // The reverse pass of one block (and, with rv.out, its forward output).
+  template <int B>
+  void reverse_block(const T* x, std::size_t first, Reverse& rv, BackWorkspace& w,
+                     T* grad_x) const {
+    int e[B] = {};
+    const bool rescaled = pad_input<B>(x, rv.valid, w, e);  // J(2^-e·x) = J(x): degree 0
+    const std::size_t per_image = meta.size() * (Mo - 2) * (No - 2);
+    for (std::size_t b = 0; b < rv.valid; ++b)
+      rv.eg[b] = detail::range_exponent(detail::max_magnitude(rv.grad + b * per_image, per_image));
+    std::fill(w.g.begin(), w.g.end(), T(0));
+    std::fill(w.xbar.begin(), w.xbar.end(), C(0));
+    spectrum<B>(0, w.x.data(), w.y0.data());
+    if (rv.out) average<B>(w.y0.data(), 0, w, rv.out, 0, rv.valid);
+    load_grad<B>(rv.grad, 0, rv.valid, rv.eg, true, w);  // order 0 (spec §5 step 4)
+    tile_multiply_add<B>(w.gJ.data(), phi[0], std::size_t{1} << bank.J, w.xbar.data());
+    std::size_t ch2 = 1 + bank.psi.size();
+    for (std::size_t n1 = 0; n1 < bank.psi.size(); ++n1) first_order_reverse<B>(n1, ch2, rv, w);
+    fold_gradient<B>(first, rv, w, grad_x);
+    if (rv.out && rescaled) rescale_output(rv.out, first, rv.valid, e);
+  }
+
+  void run_reverse(const T* x, const T* grad, std::size_t batch, T* out, T* grad_x) const {
+    const std::size_t in_size = Mi * Ni, out_size = meta.size() * (Mo - 2) * (No - 2);
+    detail::check_finite(x, batch * in_size);
+    detail::check_finite(grad, batch * out_size, "grad_out", "the 2-D scattering gradient");
+    const BackPlans& plans = backward_plans();
+    const std::size_t B = lanes, blocks = (batch + B - 1) / B;
+    detail::Progress progress(options.progress, batch);
+    // The same fixed partition into blocks as the forward: results independent of threads.
+    detail::parallel_ranges(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
+      const auto lease = back_workspaces.lease([this] { return std::make_unique<BackWorkspace>(*this); });
+      BackWorkspace& w = *lease;
+      for (std::size_t k = k0; k < k1; ++k) {
+        const std::size_t b0 = k * B;
+        Reverse rv{grad + b0 * out_size, std::min(B, batch - b0), {}, plans,
+                   out ? out + b0 * out_size : nullptr};
+        if (lanes == 8) reverse_block<8>(x + b0 * in_size, b0, rv, w, grad_x + b0 * in_size);
+        else reverse_block<1>(x + b0 * in_size, b0, rv, w, grad_x + b0 * in_size);
+        progress.add(rv.valid);
       }
     });
     progress.finish();
@@ -352,6 +623,37 @@ Array<T> BasicScattering2D<T>::operator()(const Array<T>& x) const {
   Array<T> out(s);
   impl_->run(x.data.data(), batch, out.data.data());
   return out;
+}
+
+template <class T>
+void BasicScattering2D<T>::backward(const T* x, const T* grad_out, std::size_t batch,
+                                    T* grad_x) const {
+  impl_->run_reverse(x, grad_out, batch, nullptr, grad_x);
+}
+
+template <class T>
+void BasicScattering2D<T>::forward_backward(const T* x, const T* grad_out, std::size_t batch,
+                                            T* out, T* grad_x) const {
+  impl_->run_reverse(x, grad_out, batch, out, grad_x);
+}
+
+template <class T>
+Array<T> BasicScattering2D<T>::backward(const Array<T>& x, const Array<T>& grad_out) const {
+  const std::size_t M = input_rows(), N = input_cols();
+  if (x.ndim() < 2 || x.shape[x.ndim() - 2] != M || x.shape.back() != N)
+    throw InputError("input of shape " + shape_string(x.shape) + " does not fit: expected (..., " +
+                     std::to_string(M) + ", " + std::to_string(N) + ")" +
+                     (pre_pad() ? " (pre_pad: the padded size)" : ""));
+  Shape expected(x.shape.begin(), x.shape.end() - 2);
+  const std::size_t batch = shape_size(expected);
+  expected.insert(expected.end(), {channels(), output_rows(), output_cols()});
+  if (grad_out.shape != expected)
+    throw InputError("grad_out of shape " + shape_string(grad_out.shape) +
+                     " does not fit: expected " + shape_string(expected) +
+                     " (the output's shape for this input)");
+  Array<T> grad_x(x.shape);
+  impl_->run_reverse(x.data.data(), grad_out.data.data(), batch, nullptr, grad_x.data.data());
+  return grad_x;
 }
 
 template class BasicScattering2D<float>;

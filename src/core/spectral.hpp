@@ -327,3 +327,49 @@ std::vector<int> signal_exponents(const V* x, std::size_t batch, std::size_t n, 
 }
 
 }  // namespace wst::detail
+
+// ---- adjoints of the building blocks above (docs/scattering-gradients.md §2) ----
+
+namespace wst::detail {
+
+// Y[k] += f[k]·Z[k mod n_out] over f's non-zero runs: the adjoint of multiply_subsample (the
+// filter product, then the Fourier subsampling), i.e. tiling Z to f's length, times f. Adds in
+// ascending k, so the result does not depend on who calls it when.
+template <class T>
+void tile_multiply_add(const std::complex<T>* Z, const SparseFilter<T>& f, std::size_t n_out,
+                       std::complex<T>* Y) {
+  const T* fv = f.values.data();
+  for (auto [b, e] : f.runs) {
+    std::size_t k = b;
+    while (k < e) {
+      const std::size_t m0 = k % n_out;
+      const std::size_t stop = std::min(e, k + (n_out - m0));
+      const std::complex<T>* z = Z + m0 - k;
+      for (std::size_t i = k; i < stop; ++i) Y[i] += z[i] * fv[i];
+      k = stop;
+    }
+  }
+}
+
+// H[k] = (Y[k] + conj(Y[(n − k) mod n]))/2, k = 0 … n/2: the half spectrum whose c2r transform
+// (unnormalised) is Re Σ_k Y[k]·e^{2πikt/n} = Re(n·IDFT_n(Y)), the adjoint of "spectrum of a real
+// signal" (r2c with the Hermitian half filled in).
+template <class T>
+void hermitian_half(const std::complex<T>* Y, std::size_t n, std::complex<T>* H) {
+  for (std::size_t k = 0; k <= n / 2; ++k) H[k] = T(0.5) * (Y[k] + std::conj(Y[(n - k) % n]));
+}
+
+// zbar[i] = ubar[i]·z[i]/|z[i]|, and 0 where z[i] = 0 (the subgradient kymatio.torch uses): the
+// adjoint of modulus at z. |z| is computed exactly as modulus does.
+template <class T>
+void modulus_adjoint(const std::complex<T>* z, const T* ubar, std::size_t n, std::complex<T>* zbar) {
+  const T* p = reinterpret_cast<const T*>(z);
+  for (std::size_t i = 0; i < n; ++i) {
+    const T re = p[2 * i], im = p[2 * i + 1];
+    const T r = std::sqrt(re * re + im * im);
+    const T s = r == T(0) ? T(0) : ubar[i] / r;
+    zbar[i] = {s * re, s * im};
+  }
+}
+
+}  // namespace wst::detail

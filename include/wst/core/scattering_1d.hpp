@@ -50,6 +50,11 @@ struct Scattering1DOptions {
   std::size_t stride = 0;
   Q1D Q = {};
   int max_order = 2;  // 1, 2 or 3
+  // Round every stored filter level (ψ1, each aliasing sum of ψ2 and φ) to float32 before use, as
+  // kymatio.torch's Scattering1D does: its outputs and autograd gradients (even after .double())
+  // are those of these filters (docs/scattering-gradients.md §4). false: the NumPy frontend's
+  // float64 filters. filters() is the unrounded bank either way.
+  bool float32_filters = false;
 };
 
 template <class Real>
@@ -91,6 +96,19 @@ class BasicScattering1D {
   void operator()(const Real* x, std::size_t batch, Real* out) const;
   // (..., N) → (..., C, output_length()) for local and global; (..., output_size()) for none.
   Array<Real> operator()(const Array<Real>& x) const;
+
+  // The reverse pass (vector–Jacobian product, docs/scattering-gradients.md, "1D"):
+  // grad_x = ∂/∂x Σ grad_out·S(x), the exact adjoint of the cascade above, recomputed from x (no
+  // state is kept between calls). x: batch × N; grad_out: batch × output_size(), in the output
+  // layout; grad_x: batch × N. At a zero of a modulus the gradient is taken as 0 (§3).
+  // Throws InputError if x or grad_out holds NaN or Inf (naming the first flat index).
+  void backward(const Real* x, const Real* grad_out, std::size_t batch, Real* grad_x) const;
+  // x (..., N) and grad_out of the shape operator()(x) returns → grad_x of x's shape. Throws
+  // InputError naming the expected and the given shape when they do not fit.
+  Array<Real> backward(const Array<Real>& x, const Array<Real>& grad_out) const;
+  // Both in one pass: out as operator()(x, batch, out) (the same bits) and grad_x as backward().
+  void forward_backward(const Real* x, const Real* grad_out, std::size_t batch, Real* out,
+                        Real* grad_x) const;
 
  private:
   struct Impl;

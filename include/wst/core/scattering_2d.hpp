@@ -48,6 +48,21 @@ class BasicScattering2D {
   // (..., input_rows(), input_cols()) → (..., C, M/2^J, N/2^J).
   Array<T> operator()(const Array<T>& x) const;
 
+  // The reverse pass (vector–Jacobian product, docs/scattering-gradients.md, 2D):
+  // grad_x = ∂/∂x Σ grad_out·S(x), the exact adjoint of the cascade as computed (reflect padding
+  // or pre_pad, FFTs, filter products with Fourier subsampling, modulus with gradient 0 where
+  // z = 0, averaging, crop). Recomputes what it needs from x; const and thread-safe, and the
+  // result does not depend on the thread count or the batch size. The first call makes the
+  // extra FFT plans it needs (once per transform).
+  // x: batch × input_rows() × input_cols(); grad_out: batch × channels() × output_rows() ×
+  // output_cols(); grad_x: the shape of x. Throws InputError if x or grad_out holds NaN or Inf.
+  void backward(const T* x, const T* grad_out, std::size_t batch, T* grad_x) const;
+  // x: (..., input_rows(), input_cols()); grad_out: (..., C, M/2^J, N/2^J) with the same
+  // leading axes. Returns an array of x's shape; InputError naming both shapes on a mismatch.
+  Array<T> backward(const Array<T>& x, const Array<T>& grad_out) const;
+  // out = S(x) (bit for bit as operator()) and grad_x as backward(), in one pass.
+  void forward_backward(const T* x, const T* grad_out, std::size_t batch, T* out, T* grad_x) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
