@@ -56,6 +56,7 @@ fuzz:
 bench: build
 	$(BUILD)/wst-bench --benchmark_counters_tabular=true
 	$(BUILD)/wst-bench-tf --benchmark_counters_tabular=true
+	$(BUILD)/wst-bench-grad --benchmark_counters_tabular=true
 	if [ -d $(BUILD)/python/wst ]; then PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/bench_python.py; fi
 
 clean:
