@@ -14,6 +14,7 @@ packages=(
   libeigen3-dev           # linear algebra (affine PCA, ridge, kernels)
   liblinear-dev           # linear SVM, logistic regression
   libsvm-dev              # Gaussian-kernel SVM and SVR
+  liblbfgs-dev            # L-BFGS with a Moré–Thuente line search (reconstruction)
   libtorch-dev            # CNNs (~490 MB; the build works without it, CNNs disabled)
   libsndfile1-dev         # WAV (and FLAC, AIFF) input and output
   libpng-dev              # PNG input and output

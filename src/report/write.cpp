@@ -60,7 +60,7 @@ std::string check_tools(const Options& o) {
   return chromium;
 }
 
-// The five sections, in order, with a progress step after each.
+// The six sections, in order, with a progress step after each.
 std::vector<Section> make_sections(const Settings& s, const Progress& progress) {
   auto t = Clock::now();
   const auto step = [&](const char* what) {
@@ -70,15 +70,17 @@ std::vector<Section> make_sections(const Settings& s, const Progress& progress) 
   const DigitsOrWhy digits = load_report_digits(s.data);
   std::vector<Section> sections;
   sections.push_back(fourier_section(s));
-  step("1/5 Fourier, windowed Fourier, wavelets");
+  step("1/6 Fourier, windowed Fourier, wavelets");
   sections.push_back(filters_section(s));
-  step("2/5 filter banks");
+  step("2/6 filter banks");
   sections.push_back(scattering_section(s, digits));
-  step("3/5 a digit's scattering");
+  step("3/6 a digit's scattering");
+  sections.push_back(reconstruction_section(s, digits));
+  step("4/6 reconstruction from scattering");
   sections.push_back(stability_section(s, digits));
-  step("4/5 stability to deformations");
+  step("5/6 stability to deformations");
   sections.push_back(learning_section(s, digits));
-  step("5/5 learning");
+  step("6/6 learning");
   return sections;
 }
 

@@ -79,13 +79,14 @@ TEST(ReportSections, FilterBanksWriteTheirFigures) {
   }
   EXPECT_TRUE(sec.missing.empty());
   EXPECT_EQ(sec.commands, std::vector<std::string>{"build/wst report"});
-  // The page: five sections by id, the figures with their sizes, the table of a section.
-  std::vector<Section> sections(5);
+  // The page: six sections by id, the figures with their sizes, the table of a section.
+  std::vector<Section> sections(6);
   sections[1] = sec;
-  sections[4].missing.push_back({"a thing", "no `x`", "run `y`"});
-  sections[4].tables.push_back({"numbers", {"a", "b"}, {{"x", "*1*"}}, 1, SIZE_MAX});
+  sections[5].missing.push_back({"a thing", "no `x`", "run `y`"});
+  sections[5].tables.push_back({"numbers", {"a", "b"}, {{"x", "*1*"}}, 1, SIZE_MAX});
   const std::string page = page_html(sections, s.dir, "build/wst report", 1.0);
-  for (const char* id : {"fourier", "filters", "scattering", "stability", "learning"})
+  for (const char* id :
+       {"fourier", "filters", "scattering", "reconstruction", "stability", "learning"})
     EXPECT_NE(page.find("<section id=\"" + std::string(id) + "\">"), std::string::npos) << id;
   const auto [w, h] = png_size(s.dir + "/filters-2d.png");
   EXPECT_NE(page.find("<img src=\"filters-2d.png\""), std::string::npos);
@@ -98,7 +99,7 @@ TEST(ReportSections, FilterBanksWriteTheirFigures) {
 }
 
 TEST(ReportPage, RefusesAFigureThatIsNotAPng) {
-  std::vector<Section> sections(5);
+  std::vector<Section> sections(6);
   sections[0].images.push_back({"missing.png", "alt", "caption"});
   EXPECT_THROW(page_html(sections, temp_dir(), "build/wst report", 0), wst::IoError);
 }

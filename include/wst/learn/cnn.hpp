@@ -1,7 +1,8 @@
 // Convolutional networks trained by SGD with back-propagation (Mallat 2016: x_j = ρ(W_j x_{j−1}),
 // W_j a convolution summed over input channels, ρ = ReLU or sigmoid), using libtorch's C++
 // frontend. Built only when libtorch is found (cnn_available()); otherwise every constructor
-// throws UsageError saying so. Torch lives in src/learn/cnn.cpp alone.
+// throws UsageError saying so. Torch lives in src/learn/cnn.cpp alone (and in the header-only
+// wst/learn/torch_scattering.hpp it uses).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,8 @@
 #include "wst/learn/features.hpp"
 
 namespace wst::learn {
+
+class DifferentiableTransform;  // wst/learn/differentiable_transform.hpp
 
 bool cnn_available();
 
@@ -55,22 +58,41 @@ class CnnClassifier {
   // 128 → 10.
   static CnnClassifier scattering_head(std::size_t channels, std::size_t rows, std::size_t cols,
                                        CnnOptions options = {});
+  // The same hybrid with the scattering inside the network (torch_scattering.hpp): input rows are
+  // the raw front->input_shape() values (e.g. 28 × 28 pixels), front (fixed, no parameters) makes
+  // the channels × rows × cols maps (front->output_shape(), which must have these three axes) and
+  // the head above is trained on them as they are (no standardisation). With the same options it
+  // trains exactly as scattering_head(channels, rows, cols) on the features front->forward(X):
+  // the pixels do not require gradients, so training never runs front's reverse pass;
+  // input_gradient() does. front must be thread-safe (as DifferentiableTransform promises).
+  static CnnClassifier scattering_hybrid(std::shared_ptr<const DifferentiableTransform> front,
+                                         CnnOptions options = {});
   ~CnnClassifier();
   CnnClassifier(CnnClassifier&&) noexcept;
   CnnClassifier& operator=(CnnClassifier&&) noexcept;
 
-  // X: n × (channels·rows·cols), labels 0 … 9. Re-initialises the weights from the seed.
+  // X: n × (the input's values: channels·rows·cols, or front->input_size() for the hybrid),
+  // labels 0 … 9. Re-initialises the weights from the seed.
   void fit(const FeatureMatrix& X, const Labels& y);
   Labels predict(const FeatureMatrix& X) const;
-  // The activations of the last hidden layer (LeNet-5: the 84 units; head: the 128 units).
+  // The activations of the last hidden layer (LeNet-5: the 84 units; head, hybrid: the 128 units).
   FeatureMatrix penultimate(const FeatureMatrix& X) const;
+  // ℓ(X, y) = Σ_i −log softmax(f(x_i))_{y_i}, the cross-entropy summed over the rows, of the
+  // network in eval mode (float32 logits, log-softmax and sum in float64). After fit().
+  double loss(const FeatureMatrix& X, const Labels& y) const;
+  // ∂ℓ(X, y)/∂X, one row per input row (row i is ∂ℓ_i/∂x_i: the rows do not interact in eval
+  // mode): the saliency map of each input for its label, or the direction of a gradient-sign
+  // adversarial step. Back-propagated by libtorch through the network, in float32, and through
+  // the scattering's reverse pass for the hybrid; LeNet-5's includes the 1/0.3081 of its
+  // standardisation. At the kinks of ReLU and max-pool the subgradient libtorch picks. After fit().
+  FeatureMatrix input_gradient(const FeatureMatrix& X, const Labels& y) const;
   // Mean training loss (cross-entropy) of each epoch of the last fit.
   const std::vector<double>& loss_history() const;
   std::size_t parameters() const;  // trainable parameters
-  // The first convolution layer's weights (LeNet-5: 6 filters of 1 × 5 × 5; the scattering head:
-  // 64 of channels × 3 × 3), as trained (after fit) or as initialised from the seed (before). After
-  // a fit that threw (divergence), the weights where training stopped. LeNet-5's filters act on
-  // the standardised pixels (x − 0.1307) / 0.3081.
+  // The first convolution layer's weights (LeNet-5: 6 filters of 1 × 5 × 5; the scattering head
+  // and the hybrid: 64 of channels × 3 × 3), as trained (after fit) or as initialised from the
+  // seed (before). After a fit that threw (divergence), the weights where training stopped.
+  // LeNet-5's filters act on the standardised pixels (x − 0.1307) / 0.3081.
   ConvFilters first_layer_filters() const;
 
  private:

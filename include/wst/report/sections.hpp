@@ -40,6 +40,10 @@ Section fourier_section(const Settings& s);
 Section filters_section(const Settings& s);
 // A digit's scattering: order 0, order 1 by scale and angle, order 2, and the energy per order.
 Section scattering_section(const Settings& s, const DigitsOrWhy& digits);
+// What scattering keeps: a digit (J = 2, L = 8) and a chirp (J = 6, Q = 8) reconstructed from
+// their scattering of orders ≤ 1 and ≤ 2 by L-BFGS from one white-noise start (Bruna & Mallat
+// 2013, §3.1), as `wst reconstruct` does; without digits, the chirp alone.
+Section reconstruction_section(const Settings& s, const DigitsOrWhy& digits);
 // Stability to deformations: lab::stability (as `wst stability`) and its Lipschitz constants.
 Section stability_section(const Settings& s, const DigitsOrWhy& digits);
 // Learning: the MNIST error table of `wst mnist` (read from --mnist-json) against Bruna & Mallat
