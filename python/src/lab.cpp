@@ -239,14 +239,15 @@ py::array_t<double> to_numpy(const Array<double>& a) {
 py::object run_reconstruct(const py::array_t<double, py::array::c_style | py::array::forcecast>& y,
                            int J, int order, int L, int Q, const std::string& method,
                            int iterations, double tolerance, double learning_rate,
-                           std::uint64_t seed, int threads, const std::string& planning,
+                           std::uint64_t seed, int patience, int threads,
+                           const std::string& planning,
                            const py::object& callback) {
   const Shape shape(y.shape(), y.shape() + y.ndim());
   const Array<double> target(shape, {y.data(), y.data() + y.size()});
   lab::ReconstructionConfig c;
   c.J = J, c.order = order, c.L = L, c.Q = Q, c.iterations = iterations;
   c.optimizer = lab::parse_optimizer(method);
-  c.tolerance = tolerance, c.learning_rate = learning_rate, c.seed = seed;
+  c.tolerance = tolerance, c.learning_rate = learning_rate, c.seed = seed, c.patience = patience;
   c.exec = make_exec(threads, planning);
   lab::validate(c, target);
   std::function<void(const lab::ReconstructionStep&)> on_step;
@@ -254,7 +255,8 @@ py::object run_reconstruct(const py::array_t<double, py::array::c_style | py::ar
     on_step = [&callback](const lab::ReconstructionStep& s) {
       py::gil_scoped_acquire acquire;
       py::dict d;
-      d["iteration"] = s.iteration, d["scattering_error"] = s.scattering_error;
+      d["iteration"] = s.iteration, d["start"] = s.start;
+      d["scattering_error"] = s.scattering_error;
       d["signal_error"] = s.signal_error, d["evaluations"] = s.evaluations;
       d["seconds"] = s.seconds;
       callback(d);
@@ -278,7 +280,8 @@ py::object run_reconstruct(const py::array_t<double, py::array::c_style | py::ar
 void bind_lab(py::module_& m) {
   m.def("lab_reconstruct", &run_reconstruct, py::arg("target"), py::arg("J"), py::arg("order"),
         py::arg("L"), py::arg("Q"), py::arg("method"), py::arg("iterations"),
-        py::arg("tolerance"), py::arg("learning_rate"), py::arg("seed"), py::arg("threads"),
+        py::arg("tolerance"), py::arg("learning_rate"), py::arg("seed"), py::arg("patience"),
+        py::arg("threads"),
         py::arg("planning"), py::arg("callback"), "lab::reconstruct → to_json as a dict + arrays");
   m.def("lab_stability_defaults", [] { return config_dict(lab::StabilityConfig{}); },
         "The defaults of lab::StabilityConfig (wst stability)");

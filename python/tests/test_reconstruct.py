@@ -39,7 +39,8 @@ def test_chirp_recovered_up_to_a_global_phase():
     assert r['final']['scattering_error'] < 1e-3
     assert np.linalg.norm(r['aligned'] - y) / np.linalg.norm(y) < 2e-2
     assert r['config'] == {'J': 4, 'order': 2, 'L': 8, 'Q': 8, 'method': 'lbfgs',
-                           'iterations': 300, 'tolerance': 0.0, 'learning_rate': 0.05, 'seed': 0}
+                           'iterations': 300, 'tolerance': 0.0, 'learning_rate': 0.05, 'seed': 0,
+                           'patience': 30}
 
 
 def test_callback_sees_each_iterate_and_its_exception_stops_the_run():
@@ -80,6 +81,7 @@ def test_same_seed_same_bits_for_any_thread_count_and_a_float32_target():
     (dict(tolerance=float('nan')), 'tolerance'),
     (dict(learning_rate=0), 'learning_rate: must be a finite number > 0'),
     (dict(seed=-1), 'seed'),
+    (dict(patience=-1), 'patience: must be an integer >= 0'),
     (dict(threads=0), 'threads'),
     (dict(planning='patient'), 'planning'),
     (dict(callback=3), 'callback: must be None or callable'),

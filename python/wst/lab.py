@@ -238,8 +238,8 @@ def _real(value, name, low, inclusive):
 
 
 def reconstruct(target, *, J=2, order=2, L=8, Q=8, method='lbfgs', iterations=500,
-                tolerance=0.0, learning_rate=0.05, seed=0, threads=None, planning='estimate',
-                callback=None):
+                tolerance=0.0, learning_rate=0.05, seed=0, patience=30, threads=None,
+                planning='estimate', callback=None):
     """Reconstruction from scattering (Bruna & Mallat 2013, §3.1): ``wst reconstruct``.
 
     From white noise with the target's mean and standard deviation, descends
@@ -256,18 +256,22 @@ def reconstruct(target, *, J=2, order=2, L=8, Q=8, method='lbfgs', iterations=50
         tolerance: also stop once the relative scattering error is <= tolerance (>= 0).
         learning_rate: Adam's step in units of the target's standard deviation (> 0).
         seed: seed of the white-noise start, 0 ... 2^64 - 1 [--seed].
+        patience: restart from fresh noise (the seed's next draws) once this many iterations in
+            a row lower the scattering error by less than 1 % (a local minimum); the best
+            iterate over all starts is kept. 0: never restart [--patience].
         threads, planning: as for :func:`stability` (the result does not depend on threads).
         callback: None or ``callback(step)``, called with each iterate's dict (see 'history')
             under the GIL; an exception it raises (KeyboardInterrupt included) stops the run
             and propagates.
 
-    Returns a dict: 'config', 'shape', 'coefficients' (the size of S y), 'stopped' (why),
+    Returns a dict: 'config', 'shape', 'coefficients' (the size of S y), 'restarts',
+    'stopped' (why),
     'seconds', 'final' (the iterate of least scattering error: 'iteration',
     'scattering_error', 'signal_error', 'evaluations'), 'history' (one dict per iteration:
-    'iteration', 'scattering_error' = ||Sx - Sy|| / ||Sy||, 'signal_error' = ||x - y|| / ||y||
+    'iteration', 'start' (0 for the first start), 'scattering_error' = ||Sx - Sy|| / ||Sy||, 'signal_error' = ||x - y|| / ||y||
     up to what S cannot see (the sign of an image, the global phase of a signal),
     'evaluations', 'seconds'), and float64 arrays 'target', 'start', 'signal' (the best
-    iterate) and 'aligned' (the signal with that sign or phase undone, to compare with y).
+    iterate), 'aligned' (the signal with that sign or phase undone, to compare with y).
     """
     y = _checks.real_input(target, 'target')
     if y.ndim not in (1, 2):
@@ -292,7 +296,8 @@ def reconstruct(target, *, J=2, order=2, L=8, Q=8, method='lbfgs', iterations=50
         iterations=_checks.integer(iterations, 'iterations', 1),
         tolerance=_real(tolerance, 'tolerance', 0, True),
         learning_rate=_real(learning_rate, 'learning_rate', 0, False),
-        seed=_checks.integer(seed, 'seed', 0, 2**64 - 1), threads=threads, planning=planning,
+        seed=_checks.integer(seed, 'seed', 0, 2**64 - 1),
+        patience=_checks.integer(patience, 'patience', 0), threads=threads, planning=planning,
         callback=callback)
 
 

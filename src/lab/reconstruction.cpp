@@ -101,9 +101,21 @@ struct Run {
   double target_norm = std::sqrt(sum_sq(target.data));
   std::vector<double> hy = target.ndim() == 1 ? hilbert(target) : std::vector<double>{};
   std::vector<ReconstructionStep> history;
-  std::vector<double> best;
+  std::vector<double> best, best_start;
   double best_E = INFINITY;
   std::exception_ptr error;  // thrown by on_step: stops the run, rethrown by reconstruct()
+  // The current start: its number, its first iteration, its white noise, and the stall watch
+  // (the error it last lowered by 1 % and when).
+  int attempt = -1, offset = 0, mark_it = 0;
+  double mark_error = INFINITY;
+  std::vector<double> start;
+  bool stalled = false;
+
+  // Starts descent number attempt + 1 from x0 at iteration `first`.
+  void begin(int first, std::vector<double> x0) {
+    ++attempt, offset = first, mark_it = first, mark_error = INFINITY, stalled = false;
+    start = std::move(x0);
+  }
 
   // min(‖x − y‖, ‖x + y‖, ‖x − y_φ‖) / ‖y‖ with φ = arg(⟨x, y⟩ + i⟨x, H y⟩), the phase of
   // best fit (exact when y ⟂ H y and ‖H y‖ = ‖y‖, as for a zero-mean signal).
@@ -120,13 +132,15 @@ struct Run {
     return std::sqrt(std::max(e2, 0.0)) / target_norm;
   }
 
-  // Records iterate `it` of value E; true when it is time to stop.
-  bool record(int it, const double* x, double E) {
-    ReconstructionStep s{it, std::sqrt(E), signal_error(x),
-                         objective.evaluations,
+  // Records iterate k of the current start, of value E; true when this descent should stop (the
+  // tolerance is met, on_step threw, or it has stalled: `stalled` says which).
+  bool record(int k, const double* x, double E) {
+    const int it = offset + k;
+    ReconstructionStep s{it, attempt, std::sqrt(E), signal_error(x), objective.evaluations,
                          std::chrono::duration<double>(Clock::now() - t0).count()};
     history.push_back(s);
-    if (E < best_E) best_E = E, best.assign(x, x + target.size());
+    if (E < best_E) best_E = E, best.assign(x, x + target.size()), best_start = start;
+    if (s.scattering_error < 0.99 * mark_error) mark_error = s.scattering_error, mark_it = it;
     if (on_step) {
       try {  // never through libLBFGS's C frames
         on_step(s);
@@ -135,7 +149,9 @@ struct Run {
         return true;
       }
     }
-    return s.scattering_error <= c.tolerance;
+    if (s.scattering_error <= c.tolerance) return true;
+    stalled = c.patience > 0 && it - mark_it >= c.patience && it < c.iterations;
+    return stalled;
   }
 };
 
@@ -152,7 +168,8 @@ std::string lbfgs_status(int code) {
   }
 }
 
-std::string run_lbfgs(Run& run, std::vector<double>& x) {
+// At most `iterations` iterations from x.
+std::string run_lbfgs(Run& run, std::vector<double>& x, int iterations) {
   const int n = int(x.size());
   std::unique_ptr<lbfgsfloatval_t, void (*)(lbfgsfloatval_t*)> v(lbfgs_malloc(n), lbfgs_free);
   if (!v) throw std::bad_alloc();
@@ -161,7 +178,7 @@ std::string run_lbfgs(Run& run, std::vector<double>& x) {
   lbfgs_parameter_init(&p);
   p.m = 10;
   p.epsilon = 0;  // stop on iterations or tolerance only
-  p.max_iterations = run.c.iterations;
+  p.max_iterations = iterations;
   auto evaluate = [](void* r, const lbfgsfloatval_t* xv, lbfgsfloatval_t* g, int, lbfgsfloatval_t) {
     return static_cast<Run*>(r)->objective(xv, g);
   };
@@ -172,18 +189,17 @@ std::string run_lbfgs(Run& run, std::vector<double>& x) {
   lbfgsfloatval_t E = 0;
   const int code = lbfgs(n, v.get(), &E, evaluate, progress, &run, &p);
   if (code == LBFGSERR_OUTOFMEMORY) throw std::bad_alloc();
-  if (code == LBFGSERR_MAXIMUMITERATION)
-    return std::to_string(run.c.iterations) + " iterations";
+  if (code == LBFGSERR_MAXIMUMITERATION) return std::to_string(run.c.iterations) + " iterations";
   return lbfgs_status(code);
 }
 
 // Adam (Kingma & Ba 2015, Algorithm 1): β1 = 0.9, β2 = 0.999, ε = 1e-8, step α·std(y).
-std::string run_adam(Run& run, std::vector<double>& x, double step) {
+std::string run_adam(Run& run, std::vector<double>& x, int iterations, double step) {
   const std::size_t n = x.size();
   std::vector<double> g(n), m(n, 0.0), v(n, 0.0);
   const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
   double E = run.objective(x.data(), g.data());
-  for (int k = 1; k <= run.c.iterations; ++k) {
+  for (int k = 1; k <= iterations; ++k) {
     const double c1 = 1 - std::pow(b1, k), c2 = 1 - std::pow(b2, k);
     for (std::size_t i = 0; i < n; ++i) {
       m[i] = b1 * m[i] + (1 - b1) * g[i];
@@ -225,6 +241,8 @@ void validate(const ReconstructionConfig& c, const Array<double>& target) {
     throw UsageError("--order " + std::to_string(c.order) + ": must be 1 or 2");
   if (c.L < 1 || c.L > 64) throw UsageError("--L " + std::to_string(c.L) + ": must be in 1 … 64");
   if (c.Q < 1 || c.Q > 64) throw UsageError("--Q " + std::to_string(c.Q) + ": must be in 1 … 64");
+  if (c.patience < 0)
+    throw UsageError("--patience " + std::to_string(c.patience) + ": must be >= 0 (0: never restart)");
   if (c.iterations < 1)
     throw UsageError("--iterations " + std::to_string(c.iterations) + ": must be >= 1");
   if (!(c.tolerance >= 0) || !std::isfinite(c.tolerance))
@@ -255,12 +273,28 @@ ReconstructionResult reconstruct(const Array<double>& target, const Reconstructi
   for (double& v : r.start.data) v = noise(rng);
 
   Run run{c, target, objective, on_step};
-  std::vector<double> x = r.start.data, g(x.size());
-  if (!run.record(0, x.data(), objective(x.data(), g.data())))
-    r.stopped = c.optimizer == Optimizer::lbfgs ? run_lbfgs(run, x) : run_adam(run, x, c.learning_rate * sd);
-  else
-    r.stopped = "tolerance";
-  if (run.error) std::rethrow_exception(run.error);
+  // One descent per start; a stalled one hands what is left of the budget to fresh noise.
+  for (int first = 0;;) {
+    std::vector<double> x = r.start.data, g(x.size());
+    if (first > 0)
+      for (double& v : x) v = noise(rng);
+    run.begin(first, x);
+    const int budget = c.iterations - first;
+    if (run.record(0, x.data(), objective(x.data(), g.data())) && !run.stalled)
+      r.stopped = "tolerance";
+    else
+      r.stopped = c.optimizer == Optimizer::lbfgs ? run_lbfgs(run, x, budget)
+                                                  : run_adam(run, x, budget, c.learning_rate * sd);
+    if (run.error) std::rethrow_exception(run.error);
+    if (!run.stalled) break;
+    first = run.history.back().iteration + 1;
+    r.restarts++;
+    if (first >= c.iterations) {
+      r.stopped = std::to_string(c.iterations) + " iterations";
+      break;
+    }
+  }
+  r.start = Array<double>(target.shape, run.best_start);
   r.signal = Array<double>(target.shape, run.best);
   r.history = std::move(run.history);
   r.seconds = std::chrono::duration<double>(Clock::now() - run.t0).count();
@@ -279,9 +313,11 @@ nlohmann::ordered_json to_json(const ReconstructionResult& r) {
   nlohmann::ordered_json j;
   j["config"] = {{"J", c.J}, {"order", c.order}, {"L", c.L}, {"Q", c.Q},
                  {"method", optimizer_name(c.optimizer)}, {"iterations", c.iterations},
-                 {"tolerance", c.tolerance}, {"learning_rate", c.learning_rate}, {"seed", c.seed}};
+                 {"tolerance", c.tolerance}, {"learning_rate", c.learning_rate}, {"seed", c.seed},
+                 {"patience", c.patience}};
   j["shape"] = r.target.shape;
   j["coefficients"] = r.coefficients;
+  j["restarts"] = r.restarts;
   j["stopped"] = r.stopped;
   j["seconds"] = r.seconds;
   const ReconstructionStep& b = best_step(r);
@@ -289,7 +325,8 @@ nlohmann::ordered_json to_json(const ReconstructionResult& r) {
                 {"signal_error", b.signal_error}, {"evaluations", r.history.back().evaluations}};
   auto& h = j["history"] = nlohmann::ordered_json::array();
   for (const auto& s : r.history)
-    h.push_back({{"iteration", s.iteration}, {"scattering_error", s.scattering_error},
+    h.push_back({{"iteration", s.iteration}, {"start", s.start},
+                 {"scattering_error", s.scattering_error},
                  {"signal_error", s.signal_error}, {"evaluations", s.evaluations},
                  {"seconds", s.seconds}});
   return j;

@@ -34,7 +34,7 @@ lab::ReconstructionResult synthetic(const wst::Shape& shape, int order, double g
   for (double& v : r.start.data) v = 0.5 - v;
   for (double& v : r.signal.data) v *= gain;
   for (int k = 0; k <= iterations; ++k)
-    r.history.push_back({k, k == iterations ? 0.0 : std::pow(10.0, -k), 0.5 / (k + 1), 2 * k,
+    r.history.push_back({k, 0, k == iterations ? 0.0 : std::pow(10.0, -k), 0.5 / (k + 1), 2 * k,
                          0.01 * k});
   r.coefficients = 10;
   return r;

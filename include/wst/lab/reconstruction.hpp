@@ -35,6 +35,11 @@ struct ReconstructionConfig {
   double tolerance = 0;    // also stop once the relative scattering error ≤ tolerance (≥ 0)
   double learning_rate = 0.05;  // Adam's step, in units of the target's standard deviation
   std::uint64_t seed = 0;  // the start: white Gaussian noise with the target's mean and std
+  // The landscape is not convex: a start can fall into a local minimum (strokes of a digit out
+  // of place). When `patience` iterations in a row bring the relative scattering error down by
+  // less than 1 %, the descent restarts from fresh white noise (the next draws of the same
+  // seed's stream), keeping the best iterate over all starts. 0: never restart.
+  int patience = 30;
   ExecOptions exec;
 };
 
@@ -44,7 +49,8 @@ struct ReconstructionConfig {
 // objective's evaluations so far (a line search may use several per iteration); the seconds
 // since the start.
 struct ReconstructionStep {
-  int iteration = 0;  // 0: the random start
+  int iteration = 0;  // 0: the random start; iterations count on across restarts
+  int start = 0;      // which start this iterate descends from (0: the first)
   double scattering_error = 0, signal_error = 0;
   int evaluations = 0;
   double seconds = 0;
@@ -52,15 +58,16 @@ struct ReconstructionStep {
 
 struct ReconstructionResult {
   ReconstructionConfig config;
-  Array<double> target, start, signal;  // y, the random start, best_step's x
+  Array<double> target, start, signal;  // y, the start that led to best_step's x, that x
   std::vector<ReconstructionStep> history;
   std::size_t coefficients = 0;         // the size of S y
+  int restarts = 0;                     // starts after the first (see `patience`)
   std::string stopped;                  // why it stopped, e.g. "500 iterations", "tolerance"
   double seconds = 0;
 };
 
 // Throws UsageError naming the option (--J, --order, --L, --Q, --iterations, --tolerance,
-// --learning-rate) and its range for a bad config, InputError for a target that is not 1D or 2D,
+// --learning-rate, --patience) and its range for a bad config, InputError for a target that is not 1D or 2D,
 // is constant, or holds NaN or infinity.
 void validate(const ReconstructionConfig& c, const Array<double>& target);
 
