@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  wst scatter2d --J 2 images.npy coefficients.npy --meta channels.json\n"
       "  wst scatter1d --J 6 --Q 8 signals.npy coefficients.npy\n"
+      "  wst jtfs --J 8 --J-fr 3 --Q 8,2 --format joint signals.npy jtfs.npy\n"
       "  wst mnist --quick\n"
       "  wst signal chirp chirp.wav --samples 32768 --sample-rate 16000 --f0 50 --f1 7000\n"
       "  wst compare-tf chirp.wav compare.png\n"
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
       wst::cli::add_istft(app),     wst::cli::add_cwt(app),        wst::cli::add_heisenberg(app),
       wst::cli::add_signal(app),    wst::cli::add_compare_tf(app), wst::cli::add_stability(app),
       wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app),
-      wst::cli::add_reconstruct(app)};
+      wst::cli::add_reconstruct(app), wst::cli::add_jtfs(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

@@ -111,11 +111,12 @@ void run_reconstruct(ReconstructState s) {
     throw;
   }
   const lab::ReconstructionStep& b = lab::best_step(result);
-  std::printf("%s: iteration %d of %s (%s), %d evaluations, %.2f s: scattering error %.3g, signal "
-              "error %.3g\n",
+  std::printf("%s: iteration %d of %s (%s, %d restart%s), %d evaluations, %.2f s: scattering "
+              "error %.3g, signal error %.3g\n",
               s.out.c_str(), b.iteration, lab::optimizer_name(s.lab.optimizer).c_str(),
-              result.stopped.c_str(), result.history.back().evaluations, result.seconds,
-              b.scattering_error, b.signal_error);
+              result.stopped.c_str(), result.restarts, result.restarts == 1 ? "" : "s",
+              result.history.back().evaluations, result.seconds, b.scattering_error,
+              b.signal_error);
 }
 
 }  // namespace
@@ -145,6 +146,9 @@ Command add_reconstruct(CLI::App& parent) {
   app->add_option("--learning-rate", s->lab.learning_rate, "Adam's step, in units of the target's std")
       ->capture_default_str();
   app->add_option("--seed", s->lab.seed, "Seed of the random start")->check(seed_range(UINT64_MAX))
+      ->capture_default_str();
+  app->add_option("--patience", s->lab.patience,
+                  "Restart from fresh noise after this many iterations without a 1 % gain (0: never)")
       ->capture_default_str();
   app->add_option("--sample-rate", s->sample_rate, "Sample rate in Hz of a .wav OUT (default: IN's)")
       ->check(positive_real());

@@ -22,6 +22,7 @@ namespace py = pybind11;
 void bind_scattering_1d(py::module_& m);
 void bind_scattering_2d(py::module_& m);
 void bind_time_frequency(py::module_& m);
+void bind_time_frequency_scattering(py::module_& m);
 void bind_lab(py::module_& m);
 
 // 'estimate' | 'measure' (FFTW_ESTIMATE, FFTW_MEASURE).

@@ -26,5 +26,6 @@ PYBIND11_MODULE(_wst, m) {
   wst::python::bind_scattering_1d(m);
   wst::python::bind_scattering_2d(m);
   wst::python::bind_time_frequency(m);
+  wst::python::bind_time_frequency_scattering(m);
   wst::python::bind_lab(m);
 }

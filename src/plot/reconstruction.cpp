@@ -163,7 +163,9 @@ void check_run(const lab::ReconstructionResult* r) {
 }
 
 std::string method_text(const lab::ReconstructionResult& r) {
-  return r.config.optimizer == lab::Optimizer::lbfgs ? "L-BFGS" : "Adam";
+  const std::string name = r.config.optimizer == lab::Optimizer::lbfgs ? "L-BFGS" : "Adam";
+  if (r.restarts == 0) return name;
+  return name + " with " + std::to_string(r.restarts) + " restart" + (r.restarts > 1 ? "s" : "");
 }
 
 std::string scale_text(const lab::ReconstructionResult& r) {

@@ -104,7 +104,8 @@ OrderPair digit_part(const Settings& s, const Digits& d, Section& out, Table& ta
            std::to_string(p.order1.coefficients) + " coefficients) or ≤ 2 (" +
            std::to_string(p.order2.coefficients) +
            "), with the relative errors per iteration (solid: ‖Sx − Sy‖/‖Sy‖; dashed: "
-           "min‖x ∓ y‖/‖y‖). Order 1 gives the energy of each wavelet band around each point; "
+           "min‖x ∓ y‖/‖y‖; a start that stalls in a local minimum is replaced by fresh noise: the "
+           "jumps of the curves). Order 1 gives the energy of each wavelet band around each point; "
            "order 2 adds how the bands interfere, which is how the strokes join (signal error " +
            errors_text(p) + "; Bruna & Mallat 2013, §3.1)."});
   return p;

@@ -97,6 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
                     Bad{"@x.npy --method sgd", 2, "--method sgd: must be lbfgs or adam"},
                     Bad{"@x.npy --iterations 0", 2, "--iterations 0"},
                     Bad{"@x.npy --tolerance -1", 2, "--tolerance"},
+                    Bad{"@x.npy --patience -1", 2, "--patience"},
                     Bad{"@x.txt", 2, "must end in .npy, .wav or .png"},
                     Bad{"@x.wav", 2, "a .wav needs a sample rate"},
                     Bad{"@x.npy --picture @p.jpg", 2, "--picture"},

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "test_support.hpp"
+#include "wst/core/scattering_1d.hpp"
 #include "wst/lab/reconstruction.hpp"
 #include "wst/support/error.hpp"
 
@@ -118,6 +119,32 @@ TEST(LabReconstruction, AnExceptionOfTheCallbackStopsTheRunAndPropagates) {
   }
 }
 
+TEST(LabReconstruction, AStalledDescentRestartsAndTheBestStartWins) {
+  ReconstructionConfig c;  // a chirp at J = 6 settles in a local minimum (docs/RECONSTRUCTION.md)
+  c.J = 6;
+  c.iterations = 150;
+  c.patience = 5;
+  const auto r = reconstruct(chirp(1024), c);
+  EXPECT_GT(r.restarts, 0);
+  EXPECT_EQ(r.history.back().start, r.restarts);
+  for (std::size_t i = 1; i < r.history.size(); ++i) {
+    EXPECT_EQ(r.history[i].iteration, r.history[i - 1].iteration + 1);
+    EXPECT_GE(r.history[i].start, r.history[i - 1].start);
+  }
+  EXPECT_LE(r.history.back().iteration, c.iterations);
+  // The signal returned is the best iterate over all starts.
+  const auto& best = wst::lab::best_step(r);
+  const wst::Scattering1D S(6, 1024, wst::Q1D{8, 1});
+  const auto Sx = S(r.signal), Sy = S(r.target);
+  double d = 0, n = 0;
+  for (std::size_t i = 0; i < Sy.size(); ++i)
+    d += (Sx.data[i] - Sy.data[i]) * (Sx.data[i] - Sy.data[i]), n += Sy.data[i] * Sy.data[i];
+  EXPECT_NEAR(std::sqrt(d / n), best.scattering_error, 1e-9 * best.scattering_error);
+  EXPECT_LT(best.scattering_error, r.history.front().scattering_error);
+  c.patience = 0;
+  EXPECT_EQ(reconstruct(chirp(1024), c).restarts, 0);
+}
+
 TEST(LabReconstruction, JsonHoldsTheHistory) {
   ReconstructionConfig c;
   c.iterations = 5;
@@ -148,6 +175,7 @@ TEST(LabReconstruction, BadConfigNamesTheOption) {
   expect_usage({.tolerance = NAN}, "--tolerance");
   expect_usage({.tolerance = -1}, "--tolerance");
   expect_usage({.learning_rate = 0}, "--learning-rate");
+  expect_usage({.patience = -1}, "--patience -1: must be >= 0");
   EXPECT_THROW(wst::lab::parse_optimizer("sgd"), wst::UsageError);
   EXPECT_EQ(wst::lab::parse_optimizer("adam"), Optimizer::adam);
 }
