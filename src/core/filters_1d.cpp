@@ -105,13 +105,15 @@ void check_averaging_scale(double T, std::size_t N_in) {
 std::vector<std::pair<double, double>> morlet_centers_1d(int J, int Q) {
   const double r_psi = std::sqrt(0.5);
   const double xi_max = std::max(1.0 / (1.0 + std::pow(2.0, 3.0 / Q)), 0.35);
-  const double f = std::pow(2.0, -1.0 / Q);
-  const double factor = (1.0 - f) / (1.0 + f) / std::sqrt(2.0 * std::log(1.0 / r_psi));
-  const double sigma_min = kSigma0 / std::pow(2.0, J);
+  // Kymatio's evaluation order, so that ξ and σ are bit-identical to its meta() (jtfs-formulas.md
+  // §J2): f = 1/2^{1/Q}, σ = (ξ·((1 − f)/(1 + f)))·(1/√(2 ln(1/r_ψ))), linear steps (1/Q)·ξ_e.
   const double step = std::pow(2.0, 1.0 / Q);
+  const double f = 1.0 / step;
+  const double sigma_min = kSigma0 / std::pow(2.0, J);
 
   std::vector<std::pair<double, double>> out;
-  double xi = xi_max, sigma = xi_max * factor;
+  double xi = xi_max;
+  double sigma = (xi_max * ((1.0 - f) / (1.0 + f))) * (1.0 / std::sqrt(2.0 * std::log(1.0 / r_psi)));
   if (sigma > sigma_min) {
     out.emplace_back(xi, sigma);
     while (sigma > sigma_min * step) {  // constant-Q part
@@ -124,7 +126,7 @@ std::vector<std::pair<double, double>> morlet_centers_1d(int J, int Q) {
   }
   const double elbow = xi;
   for (int q = 1; q < Q; ++q) {  // constant-bandwidth part below the elbow
-    xi -= elbow / Q;
+    xi = xi - (1.0 / Q) * elbow;
     out.emplace_back(xi, sigma_min);
   }
   return out;

@@ -1,5 +1,4 @@
-// The frequential filter bank of joint time–frequency scattering, docs/jtfs-formulas.md §J3, and
-// the bit-exact evaluation of the Andén generator used by meta() (§J2, rounding note).
+// The frequential filter bank of joint time–frequency scattering, docs/jtfs-formulas.md §J3.
 #include "wst/core/time_frequency_scattering.hpp"
 
 #include <cmath>
@@ -9,36 +8,6 @@
 #include "wst/support/format.hpp"
 
 namespace wst {
-
-std::vector<std::pair<double, double>> morlet_centers_exact_1d(int J, int Q) {
-  if (Q < 1) throw UsageError("Q must always be >= 1, got " + std::to_string(Q));
-  // §1.2 with Kymatio's evaluation order (§J2): f = 1/2^{1/Q}, σ(ξ) = (ξ·((1−f)/(1+f)))·(1/√(2 ln(1/r_ψ))),
-  // geometric steps by division by 2^{1/Q}, linear steps ξ ← ξ − (1/Q)·ξ_e.
-  const double r_psi = std::sqrt(0.5);
-  const double xi_max = std::max(1.0 / (1.0 + std::pow(2.0, 3.0 / Q)), 0.35);
-  const double step = std::pow(2.0, 1.0 / Q);
-  const double f = 1.0 / step;
-  const double sigma_min = 0.1 / std::ldexp(1.0, J);
-  std::vector<std::pair<double, double>> out;
-  double xi = xi_max;
-  double sigma = (xi_max * ((1.0 - f) / (1.0 + f))) * (1.0 / std::sqrt(2.0 * std::log(1.0 / r_psi)));
-  if (sigma > sigma_min) {
-    out.emplace_back(xi, sigma);
-    while (sigma > sigma_min * step) {
-      xi /= step;
-      sigma /= step;
-      out.emplace_back(xi, sigma);
-    }
-  } else {
-    xi = sigma;  // the elbow becomes the bandwidth value (§1.2, quirk)
-  }
-  const double elbow = xi;
-  for (int q = 1; q < Q; ++q) {
-    xi = xi - (1.0 / Q) * elbow;
-    out.emplace_back(xi, sigma_min);
-  }
-  return out;
-}
 
 namespace {
 
@@ -92,7 +61,7 @@ FrequentialFilterBank frequential_filter_bank(int J, int Q1, int J_fr, int Q_fr,
   b.N_fr = (b.N_input_fr + min_to_pad) / multiple * multiple;
   // §J3.2: spin 0, then spin +1 (decreasing ξ), then spin −1 (same σ, −ξ).
   b.filters.push_back(FrequentialFilter{0.0, 0.1 / two_J_fr, J_fr, 0, gauss_1d(b.N_fr, 0.1 / two_J_fr)});
-  const auto centers = morlet_centers_exact_1d(J_fr, Q_fr);
+  const auto centers = morlet_centers_1d(J_fr, Q_fr);
   for (int spin : {1, -1})
     for (auto [xi, sigma] : centers)
       b.filters.push_back(FrequentialFilter{spin * xi, sigma, dyadic_index_1d(xi, sigma), spin,

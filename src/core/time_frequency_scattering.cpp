@@ -262,8 +262,8 @@ struct BasicTimeFrequencyScattering<T>::Impl {
 
   // Kymatio's meta() (§J7): one row per channel ('time') or path ('joint'), sorted by key.
   void build_meta() {
-    const auto c1 = morlet_centers_exact_1d(bank.J, bank.Q1);
-    const auto c2 = morlet_centers_exact_1d(bank.J, bank.Q2);
+    const auto c1 = morlet_centers_1d(bank.J, bank.Q1);
+    const auto c2 = morlet_centers_1d(bank.J, bank.Q2);
     auto blank = [] {
       PathMetaJTFS m{0, -1, -1, -1, 0, 0, {kNaN, kNaN}, {kNaN, kNaN}, {kNaN, kNaN}, kNaN, kNaN,
                      kNaN, kNaN, 0};

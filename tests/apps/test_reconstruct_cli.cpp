@@ -38,7 +38,7 @@ TEST(ReconstructCli, NpyTargetGivesReconstructionHistoryAndPicture) {
   const auto r = run_cli("reconstruct " + in + " " + dir + "/x.npy --J 2 --order 2 --tolerance "
                          "1e-3 --history " + dir + "/h.json --picture " + dir + "/p.png");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("(tolerance)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(tolerance, 0 restarts)"), std::string::npos) << r.out;
   const auto x = wst::read_npy_as<double>(dir + "/x.npy");
   EXPECT_EQ(x.shape, (wst::Shape{28, 28}));
   const auto h = nlohmann::json::parse(wst::test::read_file(dir + "/h.json"));

@@ -62,10 +62,6 @@ struct FrequentialFilterBank {
   int K() const { return static_cast<int>(filters.size() - 1) / 2; }
 };
 
-// (ξ, σ) of the Andén generator (§1.2) with Kymatio's exact floating-point evaluation order
-// (§J2, rounding note), so that meta() equals Kymatio's bit for bit.
-std::vector<std::pair<double, double>> morlet_centers_exact_1d(int J, int Q);
-
 // The frequential bank for a first-order bank of Q1 wavelets per octave down to 2^J (§J3).
 // F as in TimeFrequencyScatteringOptions (0 → 2^J_fr). Throws UsageError naming the bad argument.
 FrequentialFilterBank frequential_filter_bank(int J, int Q1, int J_fr, int Q_fr,
