@@ -32,7 +32,7 @@ namespace {
 struct JtfsArgs {
   std::string in, out, meta;
   int J = 0, J_fr = 0, Q_fr = 1;
-  std::vector<int> Q = {1};
+  std::string Q = "1";  // "Q1" or "Q1,Q2", checked by q_pair()
   std::string T, F;  // "" (default), "global", "0" (F only) or a number
   std::size_t stride = 0, stride_fr = 0;
   std::string format = "time", dtype;
@@ -67,6 +67,31 @@ CLI::Validator scale(bool zero_allowed, std::string range) {
       "");
 }
 
+// --Q: "Q1" or "Q1,Q2", each an integer from 1 to 128 (one argument, so that IN is never taken
+// for a second value).
+std::vector<int> q_values(const std::string& text) {
+  std::vector<int> q;
+  for (std::size_t begin = 0; begin <= text.size() && q.size() < 3;) {
+    std::size_t end = text.find(',', begin);
+    if (end == std::string::npos) end = text.size();
+    int v = 0;
+    const auto [p, ec] = std::from_chars(text.data() + begin, text.data() + end, v);
+    q.push_back(ec == std::errc{} && p == text.data() + end && v >= 1 && v <= 128 ? v : 0);
+    begin = end + 1;
+  }
+  return q;
+}
+
+CLI::Validator q_pair() {
+  return CLI::Validator(
+      [](std::string& text) {
+        const std::vector<int> q = q_values(text);
+        if (q.size() <= 2 && std::ranges::find(q, 0) == q.end()) return std::string();
+        return "must be Q1 or Q1,Q2, integers from 1 to 128, got '" + text + "'";
+      },
+      "");
+}
+
 CLI::Validator power_of_two() {
   return CLI::Validator(
       [](std::string& text) {
@@ -96,7 +121,8 @@ CLI::Validator one_of(std::vector<std::string> names) {
 // options' names.
 TimeFrequencyScatteringOptions options_of(const JtfsArgs& a) {
   TimeFrequencyScatteringOptions o;
-  o.Q = {a.Q[0], a.Q.size() > 1 ? a.Q[1] : 1};
+  const std::vector<int> q = q_values(a.Q);
+  o.Q = {q[0], q.size() > 1 ? q[1] : 1};
   o.Q_fr = a.Q_fr;
   o.format = a.format == "joint" ? JtfsFormat::joint : JtfsFormat::time;
   if (a.T == "global")
@@ -281,10 +307,9 @@ Command add_jtfs(CLI::App& parent) {
       ->check(int_range(0, 16));
   app->add_option("-Q,--Q", a->Q, "Wavelets per octave: Q1 or Q1,Q2 (Q2 defaults to 1), each 1 "
                   "to 128")
-      ->delimiter(',')
-      ->expected(1, 2)
-      ->check(int_range(1, 128))
-      ->type_name("Q1[,Q2]");
+      ->check(q_pair())
+      ->type_name("Q1[,Q2]")
+      ->capture_default_str();
   app->add_option("--Q-fr", a->Q_fr, "Frequential wavelets per octave, 1 to 128")
       ->check(int_range(1, 128))
       ->capture_default_str();
@@ -303,9 +328,11 @@ Command add_jtfs(CLI::App& parent) {
       ->check(power_of_two());
   app->add_option("--format", a->format, "'time' (..., C, N_out) or 'joint' (..., P, R, N_out)")
       ->check(one_of({"time", "joint"}))
+      ->type_name("time|joint")
       ->capture_default_str();
   app->add_option("--dtype", a->dtype, "Computing and output dtype (default: IN's)")
-      ->check(one_of({"float32", "float64"}));
+      ->check(one_of({"float32", "float64"}))
+      ->type_name("float32|float64");
   add_exec_options(*app, a->exec);
   app->add_option("--meta", a->meta, "Also write the meta() columns to this JSON file")
       ->type_name("FILE.json");
