@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
       wst::cli::add_istft(app),     wst::cli::add_cwt(app),        wst::cli::add_heisenberg(app),
       wst::cli::add_signal(app),    wst::cli::add_compare_tf(app), wst::cli::add_stability(app),
       wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app),
+      wst::cli::add_compare_jtfs(app),
       wst::cli::add_reconstruct(app), wst::cli::add_jtfs(app)};
   try {
     app.parse(argc, argv);

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 #include <numbers>
+#include <string>
 #include <sstream>
 
 #include "wst/core/scattering_1d.hpp"
@@ -20,13 +20,12 @@ namespace {
 using json = nlohmann::ordered_json;
 constexpr double kPi = std::numbers::pi;
 
-// The geometry of the signals, relative to T and to the Nyquist frequency.
-double envd(const char* n, double d) { const char* v = std::getenv(n); return v ? std::atof(v) : d; }
-const double kHighest = envd("K_HI", 0.3);   // f_hi, cycles per sample
-const int kOctaves = int(envd("K_OCT", 4));        // f_lo = f_hi / 2^kOctaves
-const int kAtomsPerOctave = int(envd("K_APO", 1));
-const double kAtomBandwidth = envd("K_BW", 0.1);  // σ_f / f of each Gabor atom
-const double kChirpDiv = envd("K_CD", 2), kDelayDiv = envd("K_DD", 4);
+// The geometry of the signals (chosen where the theory predicts the effect: every sweep and delay
+// well below T, every atom in a first-order band of its own).
+constexpr double kHighest = 0.35;        // f_hi, cycles per sample
+constexpr int kOctaves = 3;              // f_lo = f_hi / 2^kOctaves
+constexpr int kAtomsPerOctave = 2;       // atoms 4 first-order bands apart at Q = 8
+constexpr double kAtomBandwidth = 0.07;  // σ_f / f of each Gabor atom
 
 // A portable generator (splitmix64), so that the phases do not depend on the standard library.
 struct SplitMix {
@@ -119,6 +118,50 @@ std::vector<int> value_orders(const TimeFrequencyScattering& s) {
   return order;
 }
 
+// The rows and columns of the scale–rate map: ψ2 by increasing ξ2 (decreasing n2) among the
+// second-order paths, the K frequential wavelets by increasing |ξ_fr| (n_fr = K … 1, §J3.2).
+ScaleRateMap map_axes(const TimeFrequencyScattering& jtfs, std::map<int, std::size_t>& column) {
+  ScaleRateMap map;
+  for (const PathMetaJTFS& m : jtfs.meta())
+    if (m.order == 2) column[-m.n2] = 0;
+  for (auto& [minus_n2, col] : column) {
+    col = map.n2.size();
+    const Filter1D& f = jtfs.filters().psi2[std::size_t(-minus_n2)];
+    map.n2.push_back(-minus_n2);
+    map.j2.push_back(f.j);
+    map.xi2.push_back(f.xi);
+  }
+  const FrequentialFilterBank& fb = jtfs.frequential_filters();
+  for (int q = fb.K() - 1; q >= 0; --q) {
+    map.xi_fr.push_back(std::abs(fb.filters[std::size_t(1 + q)].xi));
+    map.j_fr.push_back(fb.filters[std::size_t(1 + q)].j);
+  }
+  map.plus.assign(map.xi_fr.size() * map.n2.size(), 0.0);
+  map.minus = map.plus;
+  return map;
+}
+
+// The map of one signal's output `out` ('time' format): Σ_t S² of each second-order channel
+// into the cell of its (n_fr, n2); spin 0 into spin0.
+ScaleRateMap map_of(const TimeFrequencyScattering& jtfs, const std::vector<double>& out) {
+  std::map<int, std::size_t> column;
+  ScaleRateMap map = map_axes(jtfs, column);
+  const std::size_t L = jtfs.output_length(), cols = map.n2.size();
+  const int K = jtfs.frequential_filters().K();
+  for (const PathMetaJTFS& m : jtfs.meta()) {
+    if (m.order != 2) continue;
+    const double e = norm2(out.data() + m.channel * L, L);
+    if (m.spin == 0) {
+      map.spin0 += e;
+      continue;
+    }
+    const int q = m.spin > 0 ? m.n_fr - 1 : m.n_fr - 1 - K;  // 0 … K−1 by decreasing |ξ_fr|
+    const std::size_t cell = std::size_t(K - 1 - q) * cols + column.at(-m.n2);
+    (m.spin > 0 ? map.plus : map.minus)[cell] += e;
+  }
+  return map;
+}
+
 void check_range(const std::string& field, long long v, long long lo, long long hi) {
   if (v < lo || v > hi)
     throw UsageError(field + " " + std::to_string(v) + ": must be in " + std::to_string(lo) +
@@ -142,7 +185,7 @@ double ScaleRateMap::total_minus() const {
 void validate(const JtfsComparisonConfig& c) {
   if (c.N < 1024 || c.N > 65536 || (c.N & (c.N - 1)) != 0)
     throw UsageError("N " + std::to_string(c.N) + ": must be a power of two in 1024 … 65536");
-  check_range("J", c.J, 8, (long long)std::log2(double(c.N)));
+  check_range("J", c.J, 7, (long long)std::log2(double(c.N)));
   check_range("Q", c.Q, 4, 16);
   check_range("Q2", c.Q2, 1, c.Q);
   check_range("Q_fr", c.Q_fr, 1, 4);
@@ -159,18 +202,20 @@ JtfsSignals jtfs_signals(const JtfsComparisonConfig& c) {
   validate(c);
   JtfsSignals s;
   const std::size_t T = std::size_t(1) << c.J;
-  s.chirp_length = std::size_t(double(T) / kChirpDiv);
+  s.chirp_length = T / 4;
   s.f_hi = kHighest;
   s.f_lo = kHighest / double(1 << kOctaves);
   SplitMix rng{c.seed};
   s.up.assign(c.N, 0.0);
-  exponential_chirp((c.N - s.chirp_length) / 2, s.chirp_length, s.f_lo, s.f_hi,
-                    2 * kPi * rng.uniform(), s.up);
-  s.down.assign(s.up.rbegin(), s.up.rend());
+  const std::size_t start = c.N / 4 - s.chirp_length / 2;
+  exponential_chirp(start, s.chirp_length, s.f_lo, s.f_hi, 2 * kPi * rng.uniform(), s.up);
+  s.down = s.up;
+  std::reverse(s.down.begin() + std::ptrdiff_t(start),
+               s.down.begin() + std::ptrdiff_t(start + s.chirp_length));
   s.aligned.assign(c.N, 0.0);
   s.delayed.assign(c.N, 0.0);
   const int atoms = kOctaves * kAtomsPerOctave + 1;
-  const double centre = double(c.N) / 2, spread = double(T) / kDelayDiv;  // delays in ±T/8
+  const double centre = double(c.N) / 4, spread = double(T) / 4;  // delays in ±T/8
   for (int k = 0; k < atoms; ++k) {
     const double octave = double(k) / kAtomsPerOctave;  // log2(f / f_lo)
     const double f = s.f_lo * std::exp2(octave), width = 1 / (2 * kPi * kAtomBandwidth * f);
@@ -201,39 +246,7 @@ ScaleRateMap scale_rate_map(const TimeFrequencyScattering& jtfs, const std::vect
                      " samples, the transform takes " + std::to_string(jtfs.input_length()));
   std::vector<double> out(jtfs.output_size());
   jtfs(x.data(), 1, out.data());
-  const std::size_t L = jtfs.output_length();
-  const FrequentialFilterBank& fb = jtfs.frequential_filters();
-  const int K = fb.K();
-  std::map<int, std::size_t> column;  // n2 → column, by increasing ξ2 (decreasing n2)
-  for (const PathMetaJTFS& m : jtfs.meta())
-    if (m.order == 2) column[-m.n2] = 0;
-  ScaleRateMap map;
-  for (auto& [minus_n2, col] : column) {
-    col = map.n2.size();
-    const Filter1D& f = jtfs.filters().psi2[std::size_t(-minus_n2)];
-    map.n2.push_back(-minus_n2);
-    map.j2.push_back(f.j);
-    map.xi2.push_back(f.xi);
-  }
-  for (int q = K - 1; q >= 0; --q) {  // rows by increasing |ξ_fr|: n_fr = K … 1
-    map.xi_fr.push_back(std::abs(fb.filters[std::size_t(1 + q)].xi));
-    map.j_fr.push_back(fb.filters[std::size_t(1 + q)].j);
-  }
-  const std::size_t cols = map.n2.size();
-  map.plus.assign(std::size_t(K) * cols, 0.0);
-  map.minus = map.plus;
-  for (const PathMetaJTFS& m : jtfs.meta()) {
-    if (m.order != 2) continue;
-    const double e = norm2(out.data() + m.channel * L, L);
-    if (m.spin == 0) {
-      map.spin0 += e;
-      continue;
-    }
-    const int q = m.spin > 0 ? m.n_fr - 1 : m.n_fr - 1 - K;
-    const std::size_t cell = std::size_t(K - 1 - q) * cols + column.at(-m.n2);
-    (m.spin > 0 ? map.plus : map.minus)[cell] += e;
-  }
-  return map;
+  return map_of(jtfs, out);
 }
 
 JtfsComparisonResult compare_jtfs(const JtfsComparisonConfig& c) {
@@ -255,10 +268,97 @@ JtfsComparisonResult compare_jtfs(const JtfsComparisonConfig& c) {
   r.pairs.push_back({"delayed bands", "aligned bands", "delayed bands",
                      relative_distance(s.aligned, s.delayed), S.distance(2, 3, 1),
                      P.distance(2, 3, 1), S.distance(2, 3, 2), P.distance(2, 3, 2)});
-  r.up_map = scale_rate_map(jt, s.up);
-  r.down_map = scale_rate_map(jt, s.down);
+  r.up_map = map_of(jt, P.of[0]);
+  r.down_map = map_of(jt, P.of[1]);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
+}
+
+namespace {
+
+// A map's cells as rows (increasing |ξ_fr|) of columns (increasing ξ2).
+json cells(const std::vector<double>& v, std::size_t cols) {
+  json rows = json::array();
+  for (std::size_t r = 0; r * cols < v.size(); ++r)
+    rows.push_back(std::vector<double>(v.begin() + std::ptrdiff_t(r * cols),
+                                       v.begin() + std::ptrdiff_t((r + 1) * cols)));
+  return rows;
+}
+
+json map_json(const ScaleRateMap& m) {
+  const double plus = m.total_plus(), minus = m.total_minus();
+  return {{"energy_spin_plus", plus}, {"energy_spin_minus", minus}, {"energy_spin0", m.spin0},
+          {"spin_plus_share", plus / (plus + minus)},
+          {"spin_plus", cells(m.plus, m.n2.size())}, {"spin_minus", cells(m.minus, m.n2.size())}};
+}
+
+json signals_json(const JtfsComparisonResult& r) {
+  const JtfsSignals& s = r.signals;
+  const double rate = r.config.sample_rate;
+  return {{"centre", r.config.N / 4},
+          {"chirps", {{"kind", "Hann-windowed exponential chirp; down = up reversed in time"},
+                      {"length", s.chirp_length}, {"f_lo", s.f_lo}, {"f_hi", s.f_hi},
+                      {"f_lo_hz", s.f_lo * rate}, {"f_hi_hz", s.f_hi * rate}}},
+          {"bands", {{"kind", "Gabor atoms; delayed: atom k by a delay proportional to "
+                              "log2(f_k / f_lo)"},
+                     {"frequencies", s.atom_frequencies}, {"widths", s.atom_widths},
+                     {"delays", s.atom_delays}}}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const JtfsComparisonResult& r) {
+  const JtfsComparisonConfig& c = r.config;
+  json pairs = json::array();
+  for (const JtfsPairDistance& p : r.pairs)
+    pairs.push_back({{"name", p.name}, {"x", p.x_name}, {"y", p.y_name},
+                     {"signal", p.signal}, {"time_scattering", p.time_scattering},
+                     {"jtfs", p.jtfs}, {"jtfs_over_time_scattering", p.jtfs / p.time_scattering},
+                     {"time_scattering_order2", p.time_scattering_order2},
+                     {"jtfs_order2", p.jtfs_order2}});
+  const ScaleRateMap& m = r.up_map;
+  return {{"experiment", "compare-jtfs"},
+          {"definition", "||Phi(x) - Phi(y)|| / ||Phi(x)|| over the coefficients of orders 1-2, "
+                         "Phi = time scattering (Scattering1D) or joint time-frequency "
+                         "scattering (format 'time'), both with T = 2^J; signal: ||x - y|| / ||x||"},
+          {"config", {{"N", c.N}, {"J", c.J}, {"T", std::size_t(1) << c.J}, {"Q", c.Q},
+                      {"Q2", c.Q2}, {"J_fr", c.J_fr}, {"Q_fr", c.Q_fr},
+                      {"sample_rate", c.sample_rate}, {"seed", c.seed}}},
+          {"signals", signals_json(r)},
+          {"channels", {{"time_scattering", r.time_channels}, {"jtfs", r.jtfs_channels},
+                        {"output_length", r.output_length}}},
+          {"pairs", pairs},
+          {"scale_rate", {{"definition", "second-order JTFS energy sum_t S^2 summed over n1, by "
+                                         "frequential wavelet (rows, increasing |xi_fr|) and "
+                                         "temporal wavelet psi2 (columns, increasing xi2)"},
+                          {"xi_fr", m.xi_fr}, {"j_fr", m.j_fr}, {"xi2", m.xi2}, {"j2", m.j2},
+                          {"up", map_json(r.up_map)}, {"down", map_json(r.down_map)}}},
+          {"seconds", r.seconds}};
+}
+
+std::string to_markdown(const JtfsComparisonResult& r) {
+  const JtfsComparisonConfig& c = r.config;
+  std::ostringstream md;
+  md.precision(3);
+  md << "# Time scattering against joint time-frequency scattering\n\n"
+     << "Relative distance ||Phi(x) - Phi(y)|| / ||Phi(x)|| over the coefficients of orders 1-2 "
+     << "(N = " << c.N << ", J = " << c.J << ", T = " << (1 << c.J) << " samples, Q = (" << c.Q
+     << ", " << c.Q2 << "), J_fr = " << c.J_fr << ", Q_fr = " << c.Q_fr << "):\n\n"
+     << "| pair | signal | time scattering | JTFS | JTFS / time |\n|---|---|---|---|---|\n";
+  for (const JtfsPairDistance& p : r.pairs)
+    md << "| " << p.x_name << " vs " << p.y_name << " | " << p.signal << " | "
+       << p.time_scattering << " | " << p.jtfs << " | " << p.jtfs / p.time_scattering << " |\n";
+  const auto share = [](const ScaleRateMap& m) {
+    return m.total_plus() / (m.total_plus() + m.total_minus());
+  };
+  md << "\nSecond-order JTFS energy of spin +1 among the spins +1 and -1: up-chirp "
+     << share(r.up_map) << ", down-chirp " << share(r.down_map) << ".\n\n"
+     << "Time scattering averages each frequency band over T on its own, so it cannot see how "
+        "the bands move relative to one another below T: the down-chirp is the up-chirp "
+        "reversed in time, and the delayed bands are the aligned ones each shifted by at most "
+        "T/8. JTFS's wavelets in (time, log-frequency) have an orientation, the spin, and see "
+        "both (Anden, Lostanlen & Mallat 2019).\n";
+  return md.str();
 }
 
 }  // namespace wst::lab

@@ -39,11 +39,17 @@ constexpr SectionInfo kSections[] = {
      "Is anything lost? Rebuild a signal from white noise by matching its scattering, "
      "‖Sx − Sy‖ → 0 (Bruna & Mallat 2013, §3.1): with order 1 alone the result keeps each band's "
      "energy but not how the bands interfere; order 2 brings much more of the signal back."},
-    {"stability", "5. Stability to deformations",
+    {"jtfs", "5. Joint time–frequency scattering",
+     "Time scattering averages each frequency band over T on its own, so it is invariant to "
+     "shifts of one band relative to another below T: an up-chirp and its time reverse look "
+     "alike to it. Joint time–frequency scattering convolves the scalogram with 2D wavelets in "
+     "(time, log-frequency) whose orientation, the spin, sees how the bands move together "
+     "(Andén, Lostanlen & Mallat 2019)."},
+    {"stability", "6. Stability to deformations",
      "The Lipschitz stability of eq. (4), ‖Φ(L_τx) − Φ(x)‖ ≤ C‖τ‖‖x‖, measured on digits and "
      "chirps: the Fourier modulus lacks it, scattering has it by construction, and a trained CNN "
      "comes close."},
-    {"learning", "6. Learning",
+    {"learning", "7. Learning",
      "What stability buys: a fixed scattering layer with a simple classifier against a trained "
      "CNN on MNIST, and what the CNN learns in its first layer."},
 };
@@ -123,8 +129,10 @@ std::string page_html(const std::vector<Section>& sections, const std::string& d
   s += "<body data-selfcheck=\"pending\">\n<header>\n<h1>Wavelet scattering, one figure at a "
        "time</h1>\n<p class=\"lead\">The argument of Mallat (2016), <em>Understanding deep "
        "convolutional networks</em>, in pictures made by this project: from the Fourier transform "
-       "to wavelets, the filter banks, the scattering of a digit, what its coefficients keep, its "
-       "stability to deformations, and what it buys for learning (Bruna &amp; Mallat 2013; Andén &amp; Mallat 2014). Every "
+       "to wavelets, the filter banks, the scattering of a digit, what its coefficients keep, "
+       "what joint time–frequency scattering adds, its stability to deformations, and what it "
+       "buys for learning (Bruna &amp; Mallat 2013; Andén &amp; Mallat 2014; Andén, Lostanlen "
+       "&amp; Mallat 2019). Every "
        "picture was computed by <code>wst</code>; the command under each section regenerates "
        "it.</p>\n<nav aria-label=\"Sections\"><ol>\n";
   for (const auto& info : kSections)

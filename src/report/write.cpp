@@ -60,7 +60,7 @@ std::string check_tools(const Options& o) {
   return chromium;
 }
 
-// The six sections, in order, with a progress step after each.
+// The seven sections, in order, with a progress step after each.
 std::vector<Section> make_sections(const Settings& s, const Progress& progress) {
   auto t = Clock::now();
   const auto step = [&](const char* what) {
@@ -70,17 +70,19 @@ std::vector<Section> make_sections(const Settings& s, const Progress& progress) 
   const DigitsOrWhy digits = load_report_digits(s.data);
   std::vector<Section> sections;
   sections.push_back(fourier_section(s));
-  step("1/6 Fourier, windowed Fourier, wavelets");
+  step("1/7 Fourier, windowed Fourier, wavelets");
   sections.push_back(filters_section(s));
-  step("2/6 filter banks");
+  step("2/7 filter banks");
   sections.push_back(scattering_section(s, digits));
-  step("3/6 a digit's scattering");
+  step("3/7 a digit's scattering");
   sections.push_back(reconstruction_section(s, digits));
-  step("4/6 reconstruction from scattering");
+  step("4/7 reconstruction from scattering");
+  sections.push_back(jtfs_section(s));
+  step("5/7 joint time-frequency scattering");
   sections.push_back(stability_section(s, digits));
-  step("5/6 stability to deformations");
+  step("6/7 stability to deformations");
   sections.push_back(learning_section(s, digits));
-  step("6/6 learning");
+  step("7/7 learning");
   return sections;
 }
 

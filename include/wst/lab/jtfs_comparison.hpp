@@ -20,24 +20,26 @@
 namespace wst::lab {
 
 struct JtfsComparisonConfig {
-  std::size_t N = 4096;        // signal length: a power of two in [1024, 65536]
-  int J = 11;                  // T = 2^J: in [8, log2 N]
+  std::size_t N = 8192;        // signal length: a power of two in [1024, 65536]
+  int J = 10;                  // T = 2^J: in [7, log2 N]
   int Q = 8;                   // first-order wavelets per octave, in [4, 16]
   int Q2 = 2;                  // second-order wavelets per octave, in [1, Q]
-  int J_fr = 4;                // frequential scale 2^J_fr (in n1 steps), in [1, 6]
+  int J_fr = 4;                // frequential scale (n1 steps): in [1, 6], 2^J_fr ≤ (J+1)·Q
   int Q_fr = 2;                // frequential wavelets per octave, in [1, 4]
   double sample_rate = 16000;  // Hz, for captions and axes only: > 0 and finite
   std::uint64_t seed = 0;      // the phases of the chirps and of the atoms
   ExecOptions exec;
 };
 
-// The test signals, all of N samples, their support centred, in [N/2 − T/4, N/2 + T/4).
+// The test signals, N samples each, centred at N/4 within about T/4: in the first half, which the
+// reflect padding mirrors whole (a signal across N/2 would be cut there), far from the mirror.
 struct JtfsSignals {
-  // Hann-windowed exponential chirps (linear in log-frequency) from f_lo to f_hi over
-  // chirp_length samples; down is up reversed in time (down[n] = up[N − 1 − n]).
+  // Hann-windowed exponential chirps (straight lines in the scalogram's log-frequency) of T/4
+  // samples from f_lo = 0.35/8 to f_hi = 0.35 cycles per sample; down is up reversed in time.
   std::vector<double> up, down;
-  // Gabor atoms of constant Q at atom_frequencies: all centred at N/2 (aligned), or atom k
-  // delayed by atom_delays[k], proportional to log2 of its frequency and centred (delayed).
+  // Seven Gabor atoms, half an octave apart from f_lo to f_hi, σ_f = 0.07·f (so that no
+  // first-order band holds two): all centred at N/4 (aligned), or atom k delayed by
+  // atom_delays[k], proportional to log2(f_k / f_lo), from −T/8 to T/8 (delayed).
   std::vector<double> aligned, delayed;
   std::size_t chirp_length = 0;
   double f_lo = 0, f_hi = 0;                // cycles per sample

@@ -44,6 +44,10 @@ Section scattering_section(const Settings& s, const DigitsOrWhy& digits);
 // their scattering of orders ≤ 1 and ≤ 2 by L-BFGS from one white-noise start (Bruna & Mallat
 // 2013, §3.1), as `wst reconstruct` does; without digits, the chirp alone.
 Section reconstruction_section(const Settings& s, const DigitsOrWhy& digits);
+// What joint time–frequency scattering sees that time scattering cannot: lab::compare_jtfs (as
+// `wst compare-jtfs`) on an up/down chirp pair and aligned/delayed bands, and the chirps'
+// scale–rate maps by spin (Andén, Lostanlen & Mallat 2019).
+Section jtfs_section(const Settings& s);
 // Stability to deformations: lab::stability (as `wst stability`) and its Lipschitz constants.
 Section stability_section(const Settings& s, const DigitsOrWhy& digits);
 // Learning: the MNIST error table of `wst mnist` (read from --mnist-json) against Bruna & Mallat
