@@ -87,11 +87,11 @@ TEST(ReportReconstruction, WithoutDigitsTheChirpsStillRun) {
 }
 
 TEST(ReportReconstruction, PageHasTheSectionAfterTheScattering) {
-  const std::vector<Section> sections(6);
+  const std::vector<Section> sections(7);
   const std::string page = page_html(sections, wst::test::temp_dir(), "build/wst report", 0);
   std::size_t at = 0;
   for (const char* id :
-       {"fourier", "filters", "scattering", "reconstruction", "stability", "learning"}) {
+       {"fourier", "filters", "scattering", "reconstruction", "jtfs", "stability", "learning"}) {
     const std::size_t next = page.find("<section id=\"" + std::string(id) + "\">");
     ASSERT_NE(next, std::string::npos) << id;
     EXPECT_GT(next, at) << id;
