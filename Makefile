@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps data configure build demo test test-sanitize fuzz bench clean
+.PHONY: all deps data configure build demo test test-long test-sanitize fuzz bench clean
 
 all: build
 
@@ -28,7 +28,11 @@ demo: build data
 	$(BUILD)/wst report
 
 test: build data
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long
+
+# The slow tests `make test` leaves out (ctest label `long`: `pip install .` into a venv).
+test-long: build data
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L long
 
 # The whole C++ test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/.
 # Without libtorch and the Python module: neither is built with the sanitizers (docs/RELIABILITY.md).
