@@ -1,7 +1,8 @@
 // Reverse-pass benchmarks (Google Benchmark): the forward S(x), the vector–Jacobian product
 // backward(x, g) and forward_backward of the same transform, timed alternately in one run (so
 // that machine noise hits all three), best of the iterations, 1 thread unless asked otherwise.
-// Reported beside the times: backward / forward and forward_backward / forward.
+// Reported beside the times: backward / forward and forward_backward / forward; for 1D also the
+// autograd pattern with a tape, forward(x, out, tape) then backward(tape, g), over the forward.
 //   build/wst-bench-grad
 //   build/wst-bench-grad --benchmark_filter=2D
 #include <benchmark/benchmark.h>
@@ -35,16 +36,31 @@ double seconds(F&& f) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// S: a transform with operator()(x, batch, out), backward and forward_backward; n_in and n_out
-// values per signal.
+template <bool taped, class S>
+struct TapeOf {
+  using type = int;  // none
+};
 template <class S>
+struct TapeOf<true, S> {
+  using type = typename S::Tape;
+};
+
+// S: a transform with operator()(x, batch, out), backward and forward_backward (and, with
+// `taped`, forward with a tape); n_in and n_out values per signal.
+template <bool taped = false, class S>
 void run(benchmark::State& state, const S& s, std::size_t batch, std::size_t n_in,
          std::size_t n_out) {
   const std::vector<float> x = noise(batch * n_in, 1), g = noise(batch * n_out, 2);
   std::vector<float> out(batch * n_out), grad(batch * n_in);
   s.backward(x.data(), g.data(), batch, grad.data());  // makes the reverse plans (once)
-  double fwd = std::numeric_limits<double>::infinity(), bwd = fwd, both = fwd;
+  double fwd = std::numeric_limits<double>::infinity(), bwd = fwd, both = fwd, tape_f = fwd,
+         tape_b = fwd;
+  typename TapeOf<taped, S>::type tape{};
   for (auto _ : state) {
+    if constexpr (taped) {
+      tape_f = std::min(tape_f, seconds([&] { s.forward(x.data(), batch, out.data(), tape); }));
+      tape_b = std::min(tape_b, seconds([&] { s.backward(tape, g.data(), grad.data()); }));
+    }
     fwd = std::min(fwd, seconds([&] { s(x.data(), batch, out.data()); }));
     bwd = std::min(bwd, seconds([&] { s.backward(x.data(), g.data(), batch, grad.data()); }));
     both = std::min(both, seconds([&] {
@@ -58,6 +74,11 @@ void run(benchmark::State& state, const S& s, std::size_t batch, std::size_t n_i
   state.counters["bwd_over_fwd"] = bwd / fwd;
   state.counters["fwd_bwd_over_fwd"] = both / fwd;
   state.counters["threads"] = double(state.range(0));
+  if constexpr (taped) {
+    state.counters["taped_fwd_s"] = tape_f;
+    state.counters["taped_bwd_s"] = tape_b;
+    state.counters["taped_f+b_over_fwd"] = (tape_f + tape_b) / fwd;
+  }
 }
 
 ExecOptions exec(const benchmark::State& state) {
@@ -76,7 +97,7 @@ void BM_2D_28x28_J2_batch1000(benchmark::State& state) {
 // 8 signals of 65536 samples, J = 8, Q = 8.
 void BM_1D_65536_J8_Q8_batch8(benchmark::State& state) {
   const Scattering1Df s(8, 65536, {8, 1}, 0, 2, exec(state));
-  run(state, s, 8, 65536, s.output_size());
+  run<true>(state, s, 8, 65536, s.output_size());
 }
 
 }  // namespace

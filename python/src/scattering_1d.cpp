@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "scattering_common.hpp"
@@ -27,6 +29,35 @@ Averaging1D parse_averaging(const std::string& a) {
   throw UsageError("averaging='" + a + "' is not supported: choose 'local', 'global' or 'none'");
 }
 
+// Tapes of the forward pass for autograd (Scattering1DTape). The storage of a released tape is
+// kept for the next one, so that each training step does not page in a fresh tape (tens of MiB
+// per signal) again; the pool lives as long as the transform or the last tape.
+template <class Real>
+class TapePool {
+ public:
+  using Tape = Scattering1DTape<Real>;
+  static std::shared_ptr<Tape> take(const std::shared_ptr<TapePool>& pool) {
+    std::unique_ptr<Tape> t;
+    {
+      const std::lock_guard<std::mutex> lock(pool->mutex_);
+      t = std::move(pool->spare_);
+    }
+    if (!t) t = std::make_unique<Tape>();
+    std::weak_ptr<TapePool> home = pool;
+    return std::shared_ptr<Tape>(t.release(), [home](Tape* p) {
+      std::unique_ptr<Tape> owned(p);
+      if (auto pool = home.lock()) {
+        const std::lock_guard<std::mutex> lock(pool->mutex_);
+        if (!pool->spare_) pool->spare_ = std::move(owned);
+      }
+    });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unique_ptr<Tape> spare_;
+};
+
 class Core1D {
  public:
   Core1D(int J, std::size_t N, int Q1, int Q2, const std::string& averaging, double T,
@@ -40,6 +71,10 @@ class Core1D {
   }
 
   const BasicScattering1D<double>& f64() const { return *f64_; }
+  template <class Real>
+  const std::shared_ptr<TapePool<Real>>& pool() const {
+    if constexpr (std::is_same_v<Real, float>) return pool32_; else return pool64_;
+  }
   const BasicScattering1D<float>& f32() {
     py::gil_scoped_release release;
     const std::lock_guard<std::mutex> lock(f32_mutex_);
@@ -62,6 +97,47 @@ class Core1D {
       return run<Real>(s, x, {N_}, tail(), form(), exec_.threads);
     });
   }
+  // (S(x), tape): call(x) that also records the tape of backward_taped (autograd's forward).
+  py::tuple forward_taped(const py::array& x) {
+    return dispatch(*this, x, [&](const auto& s, auto real) {
+      using Real = decltype(real);
+      const std::size_t batch = batch_of(x, {N_}, form());
+      py::array_t<Real> out(out_shape(x, 1, tail()));
+      const Real* xp = static_cast<const Real*>(x.data());
+      check_finite_input(xp, batch * N_, "scattering");
+      auto tape = TapePool<Real>::take(pool<Real>());
+      {
+        py::gil_scoped_release release;
+        s.forward(xp, batch, out.mutable_data(), *tape);
+      }
+      return py::make_tuple(out, py::cast(tape));
+    });
+  }
+  // backward(x, g) from forward_taped(x)'s tape (the same bits, without recomputing the forward).
+  template <class Real>
+  py::array backward_taped(const Scattering1DTape<Real>& tape, const py::array& g) {
+    const BasicScattering1D<Real>& s = [&]() -> const BasicScattering1D<Real>& {
+      if constexpr (std::is_same_v<Real, float>) return f32(); else return f64();
+    }();
+    std::vector<py::ssize_t> want{py::ssize_t(tape.batch())};
+    for (std::size_t d : tail()) want.push_back(py::ssize_t(d));
+    if (g.ndim() < 1 || product(shape_of(g)) != product(std::vector<std::size_t>(want.begin(), want.end())) ||
+        g.shape(g.ndim() - 1) != want.back())
+      throw InputError("grad_output of shape " + shape_str(shape_of(g)) +
+                       " does not fit the tape's output: expected " +
+                       shape_str(std::vector<std::size_t>(want.begin(), want.end())));
+    if (!is_plain<Real>(g))
+      throw py::type_error("grad_output must be a C-contiguous array of the input's dtype");
+    const Real* gp = static_cast<const Real*>(g.data());
+    check_finite_input(gp, product(shape_of(g)), "grad_output");
+    py::array_t<Real> grad(std::vector<py::ssize_t>{py::ssize_t(tape.batch()), py::ssize_t(N_)});
+    {
+      py::gil_scoped_release release;
+      s.backward(tape, gp, grad.mutable_data());
+    }
+    return grad;
+  }
+
   // ∂/∂x Σ g·S(x) for g shaped like call(x)'s result.
   py::array backward(const py::array& x, const py::array& g) {
     return dispatch(*this, x, [&](const auto& s, auto real) {
@@ -216,12 +292,24 @@ class Core1D {
   ExecOptions exec_;
   std::optional<BasicScattering1D<double>> f64_;
   std::optional<BasicScattering1D<float>> f32_;
+  std::shared_ptr<TapePool<float>> pool32_ = std::make_shared<TapePool<float>>();
+  std::shared_ptr<TapePool<double>> pool64_ = std::make_shared<TapePool<double>>();
   std::mutex f32_mutex_;  // built on first use, without the GIL
 };
 
 }  // namespace
 
+template <class Real>
+void bind_tape(py::module_& m, const char* name) {
+  py::class_<Scattering1DTape<Real>, std::shared_ptr<Scattering1DTape<Real>>>(
+      m, name, "What the 1D reverse pass needs of one forward pass (opaque)")
+      .def_property_readonly("batch", &Scattering1DTape<Real>::batch)
+      .def_property_readonly("nbytes", &Scattering1DTape<Real>::bytes);
+}
+
 void bind_scattering_1d(py::module_& m) {
+  bind_tape<float>(m, "Scattering1DTapeF32");
+  bind_tape<double>(m, "Scattering1DTapeF64");
   py::class_<Core1D>(m, "Scattering1DCore",
                      "C++ 1D scattering transform (both precisions); see wst.Scattering1D")
       .def(py::init<int, std::size_t, int, int, const std::string&, double, std::size_t, int, int,
@@ -234,6 +322,13 @@ void bind_scattering_1d(py::module_& m) {
            "(..., Σ lengths) ('none'), GIL released")
       .def("backward", &Core1D::backward, py::arg("x"), py::arg("grad_output"),
            "∂/∂x Σ grad_output·S(x), shaped like x (same dtype, C-contiguous), GIL released")
+      .def("forward_taped", &Core1D::forward_taped, py::arg("x"),
+           "(S(x), tape): __call__ that also records what backward_taped needs (autograd)")
+      .def("backward_taped", &Core1D::backward_taped<float>, py::arg("tape"),
+           py::arg("grad_output"))
+      .def("backward_taped", &Core1D::backward_taped<double>, py::arg("tape"),
+           py::arg("grad_output"),
+           "backward(x, grad_output) from forward_taped(x)'s tape, shaped (batch, N)")
       .def("bench_seconds", &Core1D::bench_seconds, py::arg("x"), py::arg("repeats"))
       .def("meta", &Core1D::meta)
       .def("filters", &Core1D::filters)

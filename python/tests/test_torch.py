@@ -138,6 +138,27 @@ def test_nan_in_the_gradient_and_double_backward_are_refused():
         g.sum().backward()
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_1d_taped_reverse_pass_gives_the_recomputing_pass_bits(dtype):
+    # The 1D forward keeps a tape when a gradient is wanted; the reverse pass reads it.
+    S = wt.Scattering1D(J=4, shape=256, Q=(4, 2), max_order=2)
+    rng = np.random.default_rng(7)
+    x = torch.tensor(rng.standard_normal((2, 3, 256)), dtype=dtype, requires_grad=True)
+    y = S(x)
+    g = torch.tensor(rng.standard_normal(tuple(y.shape)), dtype=dtype)
+    y.backward(g, retain_graph=True)
+    taped = x.grad.clone()
+    want = S._np._core.backward(x.detach().numpy(), g.numpy())
+    np.testing.assert_array_equal(taped.numpy(), want)
+    x.grad = None
+    y.backward(g)  # retain_graph: the tape serves a second reverse pass
+    np.testing.assert_array_equal(x.grad.numpy(), want)
+    out, tape = S._np._core.forward_taped(x.detach().numpy())
+    assert tape.batch == 6 and tape.nbytes > 0
+    with pytest.raises(ValueError, match="does not fit"):
+        S._np._core.backward_taped(tape, g.numpy()[:1])
+
+
 def test_import_wst_does_not_import_torch():
     code = "import sys, wst; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

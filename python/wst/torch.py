@@ -23,13 +23,20 @@ __all__ = ['Scattering1D', 'Scattering2D']
 
 
 class _Transform(torch.autograd.Function):
-    """y = S(x) with dy → dx = ∂/∂x Σ dy·S(x) from the C++ reverse pass."""
+    """y = S(x) with dy → dx = ∂/∂x Σ dy·S(x) from the C++ reverse pass. Where the core can
+    record a tape of its forward (1D: each path's wavelet coefficients), the forward keeps one
+    when a gradient is wanted and the reverse pass reads it instead of recomputing the forward
+    cascade (same bits); otherwise the reverse pass recomputes it from x."""
 
     @staticmethod
     def forward(ctx, x, core):
         x_np = x.detach().numpy()
         ctx.core = core
+        ctx.tape = None
         ctx.save_for_backward(x)
+        if ctx.needs_input_grad[0] and hasattr(core, 'forward_taped'):
+            y, ctx.tape = core.forward_taped(x_np)
+            return torch.from_numpy(y)
         return torch.from_numpy(core(x_np))
 
     @staticmethod
@@ -37,7 +44,11 @@ class _Transform(torch.autograd.Function):
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         g = grad_output.detach().to(x.dtype).contiguous().numpy()
-        return torch.from_numpy(ctx.core.backward(x.detach().numpy(), g)), None
+        if ctx.tape is not None:
+            dx = ctx.core.backward_taped(ctx.tape, g).reshape(x.shape)
+        else:
+            dx = ctx.core.backward(x.detach().numpy(), g)
+        return torch.from_numpy(dx), None
 
 
 def _checked_tensor(x, what):

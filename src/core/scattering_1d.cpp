@@ -82,6 +82,7 @@ struct BasicScattering1D<T>::Impl {
     int level;  // U is at length N / 2^level
     std::size_t channel;
     std::vector<Node> children;
+    std::size_t tape_at = 0;  // where its x ⋆ ψ starts in a signal's tape
   };
 
   FilterBank1D bank;
@@ -99,6 +100,7 @@ struct BasicScattering1D<T>::Impl {
   std::vector<PathMeta1D> meta;
   std::vector<int> level_of;  // per channel: the level of its U (0 for order 0)
   std::vector<Node> roots;    // order-1 paths
+  std::size_t tape_size = 0;  // complex values of one signal's tape (a multiple of 8: aligned)
 
   std::vector<detail::SparseFilter<T>> psi1;                    // level 0, scaled by 1/N
   std::vector<std::vector<detail::SparseFilter<T>>> psi2;       // [n2][level], scaled by 1/L_r
@@ -145,6 +147,7 @@ struct BasicScattering1D<T>::Impl {
     prepare_filters_and_plans();
     check_tree();
     build_paths();
+    for (Node& root : roots) place_on_tape(root);
     const bool global = opt.averaging == Averaging1D::global;
     for (int level : level_of) {
       const std::size_t n = local ? i1[ls] - i0[ls] : global ? 1 : i1[level] - i0[level];
@@ -268,6 +271,13 @@ struct BasicScattering1D<T>::Impl {
     }
   }
 
+  // Each path's x ⋆ ψ gets its place on a signal's tape, 64-byte aligned for FFTW.
+  void place_on_tape(Node& node) {
+    node.tape_at = tape_size;
+    tape_size += (length(node.level) + 7) / 8 * 8;
+    for (Node& child : node.children) place_on_tape(child);
+  }
+
   // Spectrum of a real signal of length n: r2c, then the Hermitian half filled in.
   void spectrum(int level, const T* u, C* y) const {
     const std::size_t n = length(level);
@@ -292,12 +302,13 @@ struct BasicScattering1D<T>::Impl {
   }
 
   // Path `node` from its parent's spectrum: U = |IDFT(Sub(Y·ψ))|, its output, and its spectrum
-  // when its average or its children need it (§1.9).
-  void walk(const Node& node, const C* parent, int depth, Workspace& w, T* out) const {
+  // when its average or its children need it (§1.9). With a tape, x ⋆ ψ is kept there.
+  void walk(const Node& node, const C* parent, int depth, Workspace& w, T* out, C* tape) const {
     const std::size_t n = length(node.level);
+    C* z = tape ? tape + node.tape_at : w.zt.data();
     detail::multiply_subsample(parent, *node.psi, n, w.z.data());
-    inverse[node.level](w.z.data(), w.zt.data());
-    detail::modulus(w.zt.data(), n, w.u.data());
+    inverse[node.level](w.z.data(), z);
+    detail::modulus(z, n, w.u.data());
     C* y = w.y[depth].data();
     T* o = out + offset_of[node.channel];
     if (local) {
@@ -307,15 +318,15 @@ struct BasicScattering1D<T>::Impl {
       unaveraged(w.u.data(), node.level, o);
       if (!node.children.empty()) spectrum(node.level, w.u.data(), y);
     }
-    for (const Node& child : node.children) walk(child, y, depth + 1, w, out);
+    for (const Node& child : node.children) walk(child, y, depth + 1, w, out, tape);
   }
 
   // Signal b of the batch; computed as 2^-e·x when its range asks for it (spectral.hpp). With
   // averaging none, order 0 is x itself, copied unscaled.
-  void one(const T* x, std::size_t b, Workspace& w, T* out) const {
+  void one(const T* x, std::size_t b, Workspace& w, T* out, C* tape) const {
     const int e = start(x, w);
     order_zero(x, w, out);
-    for (const Node& root : roots) walk(root, w.y[0].data(), 1, w, out);
+    for (const Node& root : roots) walk(root, w.y[0].data(), 1, w, out, tape);
     rescale(out, e, b);
   }
 
@@ -347,14 +358,15 @@ struct BasicScattering1D<T>::Impl {
                            "the 1-D scattering of signal " + std::to_string(b));
   }
 
-  void run(const T* x, std::size_t batch, T* out) const {
+  // tape: batch × tape_size values to record x ⋆ ψ of every path in, or nullptr.
+  void run(const T* x, std::size_t batch, T* out, C* tape = nullptr) const {
     detail::check_finite(x, batch * bank.N_in);
     detail::Progress progress(options.progress, batch);
     detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
       const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
       Workspace& w = *lease;
       for (std::size_t b = b0; b < b1; ++b) {
-        one(x + b * bank.N_in, b, w, out + b * out_size);
+        one(x + b * bank.N_in, b, w, out + b * out_size, tape ? tape + b * tape_size : nullptr);
         progress.add(1);
       }
     });
@@ -454,40 +466,42 @@ struct BasicScattering1D<T>::Impl {
 
   // Path `node` and its descendants: recompute, then add the cotangent of the parent's spectrum,
   // Ȳ_parent += ψ̂ · tile(DFT_L(z̄)) / L_parent (the 1/L_parent is in ψ's stored scale), with
-  // z̄ = Ū·z/|z| and Ū gathered from this path's output and its children ("1D" step 2).
+  // z̄ = Ū·z/|z| and Ū gathered from this path's output and its children ("1D" step 2). With a
+  // tape, z is read from it instead of recomputed.
   void back_walk(const Node& node, const C* parent, int depth, const Cotangent& s,
-                 BackWorkspace& w, C* parent_ybar) const {
-    back_forward(node, parent, depth, s, w);
+                 BackWorkspace& w, C* parent_ybar, const C* tape) const {
+    if (!tape) back_forward(node, parent, depth, s, w);
+    const C* z = tape ? tape + node.tape_at : w.z[depth].data();
     const std::size_t n = length(node.level);
     const bool spectral = local || !node.children.empty();
     C* ybar = w.ybar[depth].data();
     if (spectral) std::fill(ybar, ybar + n, C(0));
     if (local) add_average_adjoint(s, node.channel, node.level, w, ybar);
     for (const Node& child : node.children)
-      back_walk(child, w.fwd.y[depth].data(), depth + 1, s, w, ybar);
+      back_walk(child, w.fwd.y[depth].data(), depth + 1, s, w, ybar, tape);
     T* ubar = w.ubar.data();
     if (spectral)
       spectrum_adjoint(node.level, ybar, w, ubar);
     else
       std::fill(ubar, ubar + n, T(0));
     if (!local) add_unaveraged_adjoint(s, node.channel, node.level, ubar);
-    detail::modulus_adjoint(w.z[depth].data(), ubar, n, w.zbar.data());
+    detail::modulus_adjoint(z, ubar, n, w.zbar.data());
     dft[node.level](w.zbar.data(), w.fwd.z.data());
     detail::tile_multiply_add(w.fwd.z.data(), *node.psi, n, parent_ybar);
   }
 
   // Signal b: grad = ∂/∂x Σ g·S(x) ("1D" steps 1–5), and its output too when out is given. The
   // Jacobian of S is the same at x and 2^-e·x (S is positively homogeneous), and the pass is
-  // linear in g, so both are rescaled as the forward rescales x.
-  void one_backward(const T* x, const T* g, std::size_t b, BackWorkspace& w, T* out,
-                    T* grad) const {
-    const int e = start(x, w.fwd);
+  // linear in g, so both are rescaled as the forward rescales x. With a tape, x is not read.
+  void one_backward(const T* x, const T* g, std::size_t b, BackWorkspace& w, T* out, T* grad,
+                    const C* tape) const {
+    const int e = tape ? 0 : start(x, w.fwd);
     const Cotangent s{g, detail::range_exponent(detail::max_magnitude(g, out_size)), out};
     if (out) order_zero(x, w.fwd, out);
     C* ybar0 = w.ybar[0].data();
     std::fill(ybar0, ybar0 + bank.N, C(0));
     if (local) add_average_adjoint(s, 0, 0, w, ybar0);
-    for (const Node& root : roots) back_walk(root, w.fwd.y[0].data(), 1, s, w, ybar0);
+    for (const Node& root : roots) back_walk(root, w.fwd.y[0].data(), 1, s, w, ybar0, tape);
     spectrum_adjoint(0, ybar0, w, w.ubar.data());
     if (opt.averaging == Averaging1D::global) add_unaveraged_adjoint(s, 0, 0, w.ubar.data());
     reflect_fold(w.ubar.data(), bank.N, bank.pad_left, bank.N_in, grad);
@@ -499,8 +513,10 @@ struct BasicScattering1D<T>::Impl {
     if (out) rescale(out, e, b);
   }
 
-  void run_backward(const T* x, const T* g, std::size_t batch, T* out, T* grad) const {
-    detail::check_finite(x, batch * bank.N_in);
+  // x or (without out) a tape of the batch recorded by run().
+  void run_backward(const T* x, const T* g, std::size_t batch, T* out, T* grad,
+                    const C* tape = nullptr) const {
+    if (x) detail::check_finite(x, batch * bank.N_in);
     detail::check_finite(g, batch * out_size, "grad_out", "the scattering gradient");
     plan_reverse();
     detail::Progress progress(options.progress, batch);
@@ -509,8 +525,9 @@ struct BasicScattering1D<T>::Impl {
           back_workspaces.lease([this] { return std::make_unique<BackWorkspace>(*this); });
       BackWorkspace& w = *lease;
       for (std::size_t b = b0; b < b1; ++b) {
-        one_backward(x + b * bank.N_in, g + b * out_size, b, w, out ? out + b * out_size : nullptr,
-                     grad + b * bank.N_in);
+        one_backward(x ? x + b * bank.N_in : nullptr, g + b * out_size, b, w,
+                     out ? out + b * out_size : nullptr, grad + b * bank.N_in,
+                     tape ? tape + b * tape_size : nullptr);
         progress.add(1);
       }
     });
@@ -629,6 +646,31 @@ Array<T> BasicScattering1D<T>::backward(const Array<T>& x, const Array<T>& grad_
   Array<T> grad(x.shape);
   impl_->run_backward(x.data.data(), grad_out.data.data(), batch, nullptr, grad.data.data());
   return grad;
+}
+
+template <class T>
+std::size_t BasicScattering1D<T>::tape_bytes() const {
+  return impl_->tape_size * sizeof(std::complex<T>);
+}
+
+template <class T>
+void BasicScattering1D<T>::forward(const T* x, std::size_t batch, T* out, Tape& tape) const {
+  check_memory(checked_bytes({batch, impl_->tape_size}, sizeof(std::complex<T>)),
+               "the tape of a 1-D scattering of " + std::to_string(batch) + " signals of length " +
+                   std::to_string(input_length()));
+  tape.owner_ = nullptr;  // invalid until complete
+  tape.z_.resize(batch * impl_->tape_size);
+  impl_->run(x, batch, out, tape.z_.data());
+  tape.batch_ = batch;
+  tape.owner_ = impl_.get();
+}
+
+template <class T>
+void BasicScattering1D<T>::backward(const Tape& tape, const T* grad_out, T* grad_x) const {
+  if (tape.owner_ != impl_.get())
+    throw UsageError(tape.owner_ ? "tape: recorded by another transform"
+                                 : "tape: empty (record it with forward(x, batch, out, tape))");
+  impl_->run_backward(nullptr, grad_out, tape.batch_, nullptr, grad_x, tape.z_.data());
 }
 
 template class BasicScattering1D<float>;

@@ -228,6 +228,50 @@ TEST(Gradient1D, ThreadCountDoesNotChangeAnyBitAndFusedPassMatches) {
   }
 }
 
+// A tape recorded by forward() gives the recomputing backward()'s bits, in every mode and for
+// any thread count, and the forward's output unchanged.
+template <class T>
+void check_taped_pass_matches(Averaging1D mode, int threads) {
+  const std::size_t batch = 3, N = 300;
+  const Scattering1DOptions o{.averaging = mode, .Q = {4, 2}, .max_order = 3};
+  const BasicScattering1D<T> S(4, N, o, {threads, Planning::estimate});
+  const auto x = random_normal<T>(batch * N, 43);
+  auto g = random_normal<T>(batch * S.output_size(), 44);
+  g[1] = std::ldexp(g[1], 40);  // the cotangent's range rule applies as without a tape
+  std::vector<T> want(batch * N), got(batch * N), out(batch * S.output_size()), fwd(out.size());
+  typename BasicScattering1D<T>::Tape tape;
+  S.forward(x.data(), batch, out.data(), tape);
+  S(x.data(), batch, fwd.data());
+  EXPECT_EQ(out, fwd);
+  EXPECT_EQ(tape.batch(), batch);
+  EXPECT_EQ(tape.bytes(), batch * S.tape_bytes());
+  S.backward(x.data(), g.data(), batch, want.data());
+  S.backward(tape, g.data(), got.data());
+  EXPECT_EQ(got, want);
+}
+
+TEST(Gradient1D, TapedPassGivesTheSameBits) {
+  for (auto mode : {Averaging1D::local, Averaging1D::global, Averaging1D::none})
+    for (int threads : {1, 2}) {
+      check_taped_pass_matches<float>(mode, threads);
+      check_taped_pass_matches<double>(mode, threads);
+    }
+}
+
+TEST(Gradient1DErrors, TapeOfAnotherTransformOrEmptyIsRefused) {
+  const Scattering1D S(4, 256, Scattering1DOptions{.Q = {4, 1}}, kFast);
+  const Scattering1D other(4, 256, Scattering1DOptions{.Q = {4, 1}}, kFast);
+  const auto x = random_normal(256, 45), g = random_normal(S.output_size(), 46);
+  std::vector<double> out(S.output_size()), grad(256);
+  Scattering1D::Tape tape;
+  EXPECT_NE(message_of<UsageError>([&] { S.backward(tape, g.data(), grad.data()); }).find("empty"),
+            std::string::npos);
+  other.forward(x.data(), 1, out.data(), tape);
+  EXPECT_NE(message_of<UsageError>([&] { S.backward(tape, g.data(), grad.data()); })
+                .find("recorded by another transform"),
+            std::string::npos);
+}
+
 // The Jacobian of S is the same at x and 2^k·x, and the pass is linear in g: far outside the
 // direct range (float32: 2^±32) both are rescaled exactly, so the bits do not change.
 TEST(Gradient1D, RangeRescalingIsExact) {

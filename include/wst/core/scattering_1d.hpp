@@ -4,11 +4,13 @@
 // Options and their rules: docs/scattering-options.md §1. Construction plans everything;
 // operator() is const and thread-safe, and its results do not depend on the thread count.
 #pragma once
+#include <complex>
 #include <cstddef>
 #include <memory>
 #include <vector>
 
 #include "wst/support/array.hpp"
+#include "wst/core/fft.hpp"
 #include "wst/core/filters_1d.hpp"
 #include "wst/core/options.hpp"
 
@@ -58,8 +60,30 @@ struct Scattering1DOptions {
 };
 
 template <class Real>
+class BasicScattering1D;
+
+// What the reverse pass needs of a forward pass: each path's wavelet coefficients U ⋆ ψ
+// (complex, at the path's resolution; BasicScattering1D::tape_bytes() per signal), recorded by
+// BasicScattering1D::forward(x, batch, out, tape) so that backward(tape, …) need not recompute
+// the forward cascade. Opaque; it belongs to the transform that recorded it.
+template <class Real>
+class Scattering1DTape {
+ public:
+  std::size_t batch() const { return batch_; }
+  std::size_t bytes() const { return z_.size() * sizeof(std::complex<Real>); }
+
+ private:
+  friend class BasicScattering1D<Real>;
+  AlignedVector<std::complex<Real>> z_;
+  std::size_t batch_ = 0;
+  const void* owner_ = nullptr;
+};
+
+template <class Real>
 class BasicScattering1D {
  public:
+  using Tape = Scattering1DTape<Real>;
+
   // J ≥ 1: scale 2^J ≤ N; N: input length. Throws UsageError naming the bad argument and its
   // allowed range, and InputError when the filters or the path tree exceed the memory budget
   // (memory_budget.hpp).
@@ -109,6 +133,15 @@ class BasicScattering1D {
   // Both in one pass: out as operator()(x, batch, out) (the same bits) and grad_x as backward().
   void forward_backward(const Real* x, const Real* grad_out, std::size_t batch, Real* out,
                         Real* grad_x) const;
+
+  // For a backward pass whose cotangent is known only later (autograd): operator()(x, batch, out)
+  // (the same bits) that also records `tape` (tape_bytes() per signal; throws InputError beyond
+  // the memory budget). backward(tape, grad_out, grad_x) then gives backward(x, grad_out, …)'s
+  // bits without recomputing the forward: grad_out is tape.batch() × output_size(). Throws
+  // UsageError for an empty tape or one recorded by another transform.
+  void forward(const Real* x, std::size_t batch, Real* out, Tape& tape) const;
+  void backward(const Tape& tape, const Real* grad_out, Real* grad_x) const;
+  std::size_t tape_bytes() const;
 
  private:
   struct Impl;
