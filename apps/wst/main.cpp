@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
       "  wst scatter2d --J 2 images.npy coefficients.npy --meta channels.json\n"
       "  wst scatter1d --J 6 --Q 8 signals.npy coefficients.npy\n"
       "  wst jtfs --J 8 --J-fr 3 --Q 8,2 --format joint signals.npy jtfs.npy\n"
+      "  wst scatter3d --J 2 --L 2 volumes.npy invariants.npy\n"
       "  wst mnist --quick\n"
       "  wst signal chirp chirp.wav --samples 32768 --sample-rate 16000 --f0 50 --f1 7000\n"
       "  wst compare-tf chirp.wav compare.png\n"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
       wst::cli::add_signal(app),    wst::cli::add_compare_tf(app), wst::cli::add_stability(app),
       wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app),
       wst::cli::add_compare_jtfs(app),
-      wst::cli::add_reconstruct(app), wst::cli::add_jtfs(app)};
+      wst::cli::add_reconstruct(app), wst::cli::add_jtfs(app), wst::cli::add_scatter3d(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

@@ -8,6 +8,10 @@
 
 namespace py = pybind11;
 
+namespace wst::python {
+void bind_harmonic_scattering_3d(py::module_& m);  // harmonic_scattering_3d.cpp
+}
+
 PYBIND11_MODULE(_wst, m) {
   m.doc() = "C++ core of the wst package (wavelet scattering transform)";
   // Library errors, with the CLI's message text: bad parameters and bad data → ValueError,
@@ -28,4 +32,5 @@ PYBIND11_MODULE(_wst, m) {
   wst::python::bind_time_frequency(m);
   wst::python::bind_time_frequency_scattering(m);
   wst::python::bind_lab(m);
+  wst::python::bind_harmonic_scattering_3d(m);
 }

@@ -2,7 +2,7 @@
 ``kymatio.numpy`` computed by a C++ library.
 
 Scattering: :class:`Scattering1D`, :class:`Scattering2D`,
-:class:`TimeFrequencyScattering` (also in ``wst.numpy``), and
+:class:`TimeFrequencyScattering`, :class:`HarmonicScattering3D` (also in ``wst.numpy``), and
 scikit-learn transformers in ``wst.sklearn``. Time-frequency: :func:`stft`, :func:`istft`,
 :func:`cwt`, :func:`octave_frequencies`, :func:`log_frequencies`, :func:`heisenberg`. Experiments
 (``wst stability``, ``wst invariance``, ``wst energy`` as dicts): ``wst.lab``. Reconstruction
@@ -10,6 +10,7 @@ from scattering (``wst reconstruct``): :func:`reconstruct`; PyTorch modules: ``w
 """
 from ._scattering import Scattering1D, Scattering2D
 from ._jtfs import TimeFrequencyScattering
+from ._harmonic3d import HarmonicScattering3D
 from . import lab, numpy
 from .lab import reconstruct
 from ._time_frequency import (cwt, heisenberg, istft, log_frequencies,
@@ -18,4 +19,5 @@ from ._time_frequency import (cwt, heisenberg, istft, log_frequencies,
 __version__ = "0.1.0"
 
 __all__ = ['Scattering1D', 'Scattering2D', 'lab', 'numpy', 'stft', 'istft', 'cwt', 'octave_frequencies',
-           'log_frequencies', 'heisenberg', 'reconstruct', 'TimeFrequencyScattering', '__version__']
+           'log_frequencies', 'heisenberg', 'reconstruct', 'TimeFrequencyScattering',
+           'HarmonicScattering3D', '__version__']

@@ -12,10 +12,10 @@ rows as Kymatio does: ``X.reshape((-1,) + shape)``, so a row may hold several si
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from . import _scattering
+from . import _harmonic3d, _scattering
 from ._errors import kymatio_error
 
-__all__ = ['Scattering1D', 'Scattering2D']
+__all__ = ['Scattering1D', 'Scattering2D', 'HarmonicScattering3D']
 
 
 class _ScatteringTransformer(TransformerMixin, BaseEstimator):
@@ -167,4 +167,43 @@ class Scattering2D(_ScatteringTransformer):
     def _transform_params(self):
         params = self.get_params(deep=False)
         params['shape'] = tuple(params['shape']) if np.ndim(params['shape']) else params['shape']
+        return params
+
+
+class HarmonicScattering3D(_ScatteringTransformer):
+    """Solid-harmonic 3D scattering as a scikit-learn transformer: rows of X hold volumes of
+    shape (M, N, O), flattened (several per row) or not; each row's features are the
+    P · (L+1) · Q invariants (float32, as Kymatio).
+
+    Parameters
+    ----------
+    J, shape, L, sigma_0, max_order, rotation_covariant, method, points, integral_powers,
+    backend : as :class:`wst.HarmonicScattering3D` (Kymatio's ``HarmonicScattering3D``).
+    threads : int, optional
+        Threads (default os.cpu_count()).
+    planning : {'estimate', 'measure'}, default 'estimate'
+    """
+
+    _wst_class = _harmonic3d.HarmonicScattering3D
+
+    def __init__(self, J, shape, L=3, sigma_0=1, max_order=2, rotation_covariant=True,
+                 method='integral', points=None, integral_powers=(0.5, 1., 2.), backend='numpy',
+                 threads=None, planning='estimate'):
+        self.J = J
+        self.shape = shape
+        self.L = L
+        self.sigma_0 = sigma_0
+        self.max_order = max_order
+        self.rotation_covariant = rotation_covariant
+        self.method = method
+        self.points = points
+        self.integral_powers = integral_powers
+        self.backend = backend
+        self.threads = threads
+        self.planning = planning
+
+    def _transform_params(self):
+        params = self.get_params(deep=False)
+        params['shape'] = tuple(params['shape']) if np.ndim(params['shape']) else params['shape']
+        params['integral_powers'] = tuple(params['integral_powers'])
         return params
