@@ -333,7 +333,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "scatter2d --J 2 --plan estimate {images_f32} {out} --meta {out}",
                 2,
                 {"--meta"}},
-        BadCase{"UnknownCommand", "scatter3d --J 2", 2, {"unknown command 'scatter3d'"}},
+        BadCase{"UnknownCommand", "scatter4d --J 2", 2, {"unknown command 'scatter4d'"}},
         BadCase{"NegativeSeedMnist",
                 "mnist --quick --seed -1 --out {dir}",
                 2,
