@@ -533,6 +533,62 @@ struct BasicTimeFrequencyScattering<T>::Impl {
     progress.finish();
   }
 
+  // ---- the FFTs of one signal, in the order one() runs them ----
+
+  void add_work(std::vector<FftWork<T>>& v, typename Plan::Kind kind, std::size_t n,
+                std::size_t howmany = 1, std::size_t count = 1) const {
+    const bool strided = howmany > 1;
+    const FftWork<T> w{kind, {static_cast<int>(n)}, static_cast<int>(howmany),
+                       strided ? Layout::interleaved : Layout::contiguous,
+                       strided ? Planning::estimate : exec.planning, count};
+    if (!v.empty() && v.back().kind == w.kind && v.back().dims == w.dims &&
+        v.back().howmany == w.howmany)
+      v.back().count += count;
+    else
+      v.push_back(w);
+  }
+
+  void frequential_work(const Path* begin, const Path* end, std::vector<FftWork<T>>& v) const {
+    using K = typename Plan::Kind;
+    const std::size_t P = pitch(length(begin->level));
+    add_work(v, K::forward, fbank.N_fr, P);
+    for (const Path* p = begin; p != end; ++p) {
+      add_work(v, K::backward, p->rows_in, P);
+      for (std::size_t r = 0; local_t && p->order == 2 && r < p->rows_in; ++r) {
+        add_work(v, K::r2c, length(p->level));
+        add_work(v, K::c2r, length(ls));
+      }
+      if (averaged_fr(*p)) {
+        add_work(v, K::forward, p->rows_in, cols);
+        add_work(v, K::backward, p->rows_out, cols);
+      }
+    }
+  }
+
+  std::vector<FftWork<T>> fft_work() const {
+    using K = typename Plan::Kind;
+    std::vector<FftWork<T>> v;
+    add_work(v, K::r2c, bank.N);
+    if (!joint && local_t) add_work(v, K::c2r, length(ls));
+    for (const auto& f : bank.psi1) {
+      const int k1 = std::min(f.j, ls);
+      add_work(v, K::backward, length(k1));
+      add_work(v, K::r2c, length(k1));
+      add_work(v, K::c2r, length(ls));
+    }
+    const std::size_t K1 = static_cast<std::size_t>(fbank.K()) + 1, per_n2 = 2 * K1 - 1;
+    frequential_work(paths.data(), paths.data() + K1, v);
+    for (std::size_t q = K1; q < paths.size(); q += per_n2) {
+      const int n2 = paths[q].n2, j2 = bank.psi2[n2].j;
+      for (int n1 = 0; n1 < n1_max_of[n2]; ++n1) {
+        const int k1 = std::min(bank.psi1[n1].j, ls);
+        add_work(v, K::backward, length(k1 + std::min(j2 - k1, ls)));
+      }
+      frequential_work(paths.data() + q, paths.data() + q + per_n2, v);
+    }
+    return v;
+  }
+
   // (..., N) → (..., C, N_out) or (..., P, R, N_out). Throws InputError when the last axis is not N.
   Shape output_shape(const Shape& xs) const {
     if (xs.empty() || xs.back() != bank.N_in)
@@ -600,6 +656,11 @@ Array<T> BasicTimeFrequencyScattering<T>::operator()(const Array<T>& x) const {
   Array<T> out(std::move(s));
   impl_->run(x.data.data(), batch, out.data.data());
   return out;
+}
+
+template <class T>
+std::vector<FftWork<T>> BasicTimeFrequencyScattering<T>::fft_work() const {
+  return impl_->fft_work();
 }
 
 template class BasicTimeFrequencyScattering<float>;

@@ -67,6 +67,18 @@ class FftPlan {
   Kind kind_ = Kind::forward;
 };
 
+// FFTs a transform performs, as a transform reports them for benchmarks (its naive FFT floor):
+// `count` executions of a plan of this kind, shape, batch, layout and planning, in that order.
+template <class T>
+struct FftWork {
+  typename FftPlan<T>::Kind kind;
+  std::vector<int> dims;
+  int howmany = 1;
+  Layout layout = Layout::contiguous;
+  Planning planning = Planning::estimate;
+  std::size_t count = 1;
+};
+
 // FFTW wisdom (measured plans) of both precisions, kept in `folder` as wisdom-f32 / wisdom-f64 so
 // that FFTW_MEASURE planning is paid once per machine. load returns false if none was found;
 // save writes atomically and returns false on failure. Both are safe to call from any thread.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "wst/support/array.hpp"
+#include "wst/core/fft.hpp"
 #include "wst/core/filters_1d.hpp"
 #include "wst/core/options.hpp"
 #include "wst/core/scattering_1d.hpp"
@@ -108,6 +109,9 @@ class BasicTimeFrequencyScattering {
   // Kymatio's meta() rows, in its order: sorted by (key length, key) (§J7); for 'joint' the P
   // paths (Kymatio's extra order-0 key is not a row).
   const std::vector<PathMetaJTFS>& meta() const;
+
+  // The FFTs operator() performs for one signal, in order (for benchmarks: the naive floor).
+  std::vector<FftWork<Real>> fft_work() const;
 
   // x: batch × N contiguous; out: batch × output_size(). Throws InputError for NaN or Inf.
   void operator()(const Real* x, std::size_t batch, Real* out) const;
