@@ -25,6 +25,8 @@ packages=(
   python3-matplotlib                       # the Kymatio-style examples (python/examples/) draw with it
   python3-torch                            # wst.torch, the differentiable frontend (libtorch1.13 is shared with libtorch-dev)
   python3-venv python3-pip python3-setuptools python3-wheel  # `pip install .` (tested in a venv)
+  python3-dask python3-distributed python3-zarr   # wst.dask: scale-out on a Dask cluster, Zarr stores
+  dataset-fashion-mnist   # Fashion-MNIST's official IDX files (/usr/share/datasets/fashion-mnist)
   chromium                # the report's test opens it in a real (headless) browser
 )
 # `make fuzz` (install-deps.sh --fuzz): the libFuzzer harnesses need clang and its runtime.
