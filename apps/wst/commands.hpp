@@ -43,6 +43,7 @@ Command add_reconstruct(CLI::App& parent);
 Command add_jtfs(CLI::App& parent);
 Command add_compare_jtfs(CLI::App& parent);
 Command add_scatter3d(CLI::App& parent);
+Command add_charges(CLI::App& parent);
 
 // Adds --threads and --plan, bound to `exec` (whose defaults become the number of cores and
 // `planning`). Estimate is the default: its plans, and so the results, do not depend on timing.

@@ -27,7 +27,7 @@ int fail(std::string message, int code) {
 // A command-line error, with a pointer to the relevant help.
 int usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const auto given = app.get_subcommands();
-  // For "wst scatter3d" CLI11 would only say "A subcommand is required".
+  // For "wst scatter4d" CLI11 would only say "A subcommand is required".
   if (given.empty() && argc > 1 && argv[1][0] != '-')
     return fail("unknown command '" + std::string(argv[1]) + "' (see 'wst --help')", 2);
   const std::string help =
@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
       wst::cli::add_signal(app),    wst::cli::add_compare_tf(app), wst::cli::add_stability(app),
       wst::cli::add_invariance(app), wst::cli::add_energy(app),   wst::cli::add_report(app),
       wst::cli::add_compare_jtfs(app),
-      wst::cli::add_reconstruct(app), wst::cli::add_jtfs(app), wst::cli::add_scatter3d(app)};
+      wst::cli::add_reconstruct(app), wst::cli::add_jtfs(app), wst::cli::add_scatter3d(app),
+      wst::cli::add_charges(app)};
   try {
     app.parse(argc, argv);
     const std::string wisdom = wisdom_dir();

@@ -68,6 +68,9 @@ class BasicHarmonicScattering3D {
   void operator()(const T* x, std::size_t batch, T* out) const;
   // (..., M, N, O) → (..., P, L+1, Q).
   Array<T> operator()(const Array<T>& x) const;
+  // The first-order moduli U1[j, l] of one volume x (M × N × O) as (J+1, L+1, M, N, O), for
+  // pictures (§5.2, §5.3). Throws InputError if x holds NaN or Inf.
+  Array<T> moduli(const T* x) const;
 
  private:
   struct Impl;
