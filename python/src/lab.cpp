@@ -202,14 +202,15 @@ class LineProgress final : public lab::BenchmarkProgress {
 
 py::object run_mnist(std::vector<std::size_t> sizes, std::optional<std::size_t> test_size,
                      const std::vector<std::string>& models, bool all_variants, bool cnn,
-                     std::uint64_t seed, std::string data, std::string mnist_dir,
-                     std::size_t regression_size, int cnn_min_steps, int threads,
+                     std::uint64_t seed, const std::string& dataset, std::string data,
+                     std::string mnist_dir, std::size_t regression_size, int cnn_min_steps, int threads,
                      const py::object& progress) {
   lab::MnistConfig c;
   c.sizes = std::move(sizes);
   c.data_dir = std::move(data);
-  c.mnist_dir = std::move(mnist_dir);
-  c.test_size = test_size.value_or(c.mnist_dir.empty() ? 2000 : 10000);
+  c.dataset = lab::parse_dataset(dataset, "dataset");
+  c.idx_dir = std::move(mnist_dir);
+  c.test_size = test_size.value_or(lab::idx_folder(c).empty() ? 2000 : 10000);
   c.test_size_given = test_size.has_value();
   c.cnn = cnn;
   c.seed = seed;
@@ -308,8 +309,8 @@ void bind_lab(py::module_& m) {
     return names;
   }, "The display names of lab::Model, in order");
   m.def("lab_mnist", &run_mnist, py::arg("sizes"), py::arg("test_size"), py::arg("models"),
-        py::arg("all_variants"), py::arg("cnn"), py::arg("seed"), py::arg("data"),
-        py::arg("mnist_dir"), py::arg("regression_size"), py::arg("cnn_min_steps"),
+        py::arg("all_variants"), py::arg("cnn"), py::arg("seed"), py::arg("dataset"),
+        py::arg("data"), py::arg("mnist_dir"), py::arg("regression_size"), py::arg("cnn_min_steps"),
         py::arg("threads"), py::arg("progress"), "lab::run_mnist → to_json as a dict");
 }
 

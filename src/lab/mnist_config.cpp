@@ -8,6 +8,10 @@
 
 namespace wst::lab {
 
+std::string idx_folder(const MnistConfig& c) {
+  return c.idx_dir.empty() ? dataset_info(c.dataset).idx_dir : c.idx_dir;
+}
+
 MnistConfig quick_mnist_config() {
   MnistConfig c;
   c.sizes = {300, 1000};

@@ -33,25 +33,27 @@ void load_npm(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
 }
 
 void load_idx(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
-  const MnistSplit s = load_mnist_idx(c.mnist_dir);
+  const std::string dir = idx_folder(c);
+  const DatasetInfo& info = dataset_info(c.dataset);
+  const MnistSplit s = load_mnist_idx(dir);
   if (s.train.rows != 28 || s.train.cols != 28 || s.test.rows != 28 || s.test.cols != 28)
-    throw InputError(c.mnist_dir + ": the images are not 28×28");
+    throw InputError(dir + ": the images are not 28×28");
   if (c.test_size_given && c.test_size > s.test.size())
-    throw UsageError("--test-size: " + c.mnist_dir + " holds " + std::to_string(s.test.size()) +
-                     " test digits, got " + std::to_string(c.test_size));
+    throw UsageError("--test-size: " + dir + " holds " + std::to_string(s.test.size()) + " test " +
+                     info.item + ", got " + std::to_string(c.test_size));
   const std::size_t n_test = std::min(c.test_size, s.test.size());
   std::vector<std::size_t> test = learn::balanced_order(s.test.labels, c.seed);
   test.resize(n_test);
   const std::vector<std::size_t> train = learn::balanced_order(s.train.labels, c.seed);
   if (max_size > train.size())
-    throw UsageError("--sizes: " + c.mnist_dir + " holds " + std::to_string(train.size()) +
-                     " training digits, got a size of " + std::to_string(max_size));
+    throw UsageError("--sizes: " + dir + " holds " + std::to_string(train.size()) + " training " +
+                     info.item + ", got a size of " + std::to_string(max_size));
   take(d, s.test, test);
   take(d, s.train, std::vector<std::size_t>(train.begin(), train.begin() + long(max_size)));
-  d.source = "official MNIST IDX files in " + c.mnist_dir + ": " + std::to_string(n_test) +
-             " of the " + std::to_string(s.test.size()) +
-             " test digits, training sets drawn from the " + std::to_string(train.size()) +
-             " training digits";
+  d.source = "official " + info.title + " IDX files in " + dir + ": " + std::to_string(n_test) +
+             " of the " + std::to_string(s.test.size()) + " test " + info.item +
+             ", training sets drawn from the " + std::to_string(train.size()) + " training " +
+             info.item;
   d.n_test = n_test;
 }
 
@@ -59,7 +61,7 @@ void load_idx(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
 
 MnistDigits load_mnist_digits(const MnistConfig& c, std::size_t max_size) {
   MnistDigits d;
-  if (c.mnist_dir.empty())
+  if (idx_folder(c).empty())
     load_npm(c, max_size, d);
   else
     load_idx(c, max_size, d);

