@@ -115,27 +115,31 @@ void multiply(const std::complex<T>* y, const T* f, std::size_t n, int q, std::c
   }
 }
 
-// Σ_i g(u[i]) in double, in 8 interleaved partial sums (a fixed order, so that it vectorises).
+// s[i mod 8] += g(u[i]) in double: 8 interleaved partial sums, so that it vectorises. Called on
+// consecutive blocks whose lengths are multiples of 8 (but the last), it adds every value to the
+// same partial sum in the same order as one call on the whole array.
 template <class T, class G>
-double sum_of(const T* u, std::size_t n, G g) {
-  double s[8] = {};
+void add_to(const T* u, std::size_t n, G g, double* s) {
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8)
     for (int k = 0; k < 8; ++k) s[k] += g(double(u[i + k]));
   for (int k = 0; i < n; ++i, ++k) s[k] += g(double(u[i]));
-  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-// Σ_i u[i]^p (§5.4), with exact shortcuts for the common powers.
+// Adds Σ u^p (§5.4) to the partial sums s, with exact shortcuts for the common powers (p = 0 is
+// counted by the caller).
 template <class T>
-double integral(const T* u, std::size_t n, double p) {
-  if (p == 1) return sum_of(u, n, [](double v) { return v; });
-  if (p == 2) return sum_of(u, n, [](double v) { return v * v; });
-  if (p == 0.5) return sum_of(u, n, [](double v) { return std::sqrt(v); });
-  if (p == 0) return double(n);
-  if (p == 3) return sum_of(u, n, [](double v) { return v * v * v; });
-  if (p == 4) return sum_of(u, n, [](double v) { return (v * v) * (v * v); });
-  return sum_of(u, n, [p](double v) { return std::pow(v, p); });
+void add_power(const T* u, std::size_t n, double p, double* s) {
+  if (p == 1) return add_to(u, n, [](double v) { return v; }, s);
+  if (p == 2) return add_to(u, n, [](double v) { return v * v; }, s);
+  if (p == 0.5) return add_to(u, n, [](double v) { return std::sqrt(v); }, s);
+  if (p == 3) return add_to(u, n, [](double v) { return v * v * v; }, s);
+  if (p == 4) return add_to(u, n, [](double v) { return (v * v) * (v * v); }, s);
+  add_to(u, n, [p](double v) { return std::pow(v, p); }, s);
+}
+
+double total(const double* s) {
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
 }  // namespace
@@ -171,8 +175,10 @@ struct BasicHarmonicScattering3D<T>::Impl {
   struct Workspace {
     AlignedVector<C> F, Y, q0, q1, q2;
     AlignedVector<T> u, w, u2, w2, U1, U2, W0, W1, W2, row;
+    std::vector<double> sums;  // 8 partial sums per integral power
     explicit Workspace(const Impl& p)
-        : F(p.nh), Y(p.nh), u(p.n), w(p.n), U1(p.n), U2(p.n), row(p.O) {
+        : F(p.nh), Y(p.nh), u(p.n), w(p.n), U1(p.n), U2(p.n), row(p.O),
+          sums(8 * p.opt.integral_powers.size()) {
       if (!p.opt.rotation_covariant) u2.resize(p.n), w2.resize(p.n);
       if (p.even) {
         q0.resize(p.N * p.Oh), q1.resize(p.M * p.Oh), q2.resize(p.M * (p.N / 2 + 1));
@@ -376,13 +382,13 @@ struct BasicHarmonicScattering3D<T>::Impl {
       }
   }
 
-  // U = (Σ_k |Y ⋆ ψ_{j,l,k}|²)^{1/2} (§5.2), or |Y ⋆ ψ_{j,l,−l}| (§5.3), into U.
-  void modulus(const C* Y, int j, int l, Workspace& ws, T* U) const {
+  // U² = Σ_k |Y ⋆ ψ_{j,l,k}|² (§5.2), or |Y ⋆ ψ_{j,l,−l}|² (§5.3), into U (finish() takes the
+  // square root).
+  void squared_modulus(const C* Y, int j, int l, Workspace& ws, T* U) const {
     const auto& row = filters[j];
     if (opt.rotation_covariant || l == 0) {
       for (int k = 0; k <= 2 * l; ++k)
         add_squares(apply(Y, row[std::size_t(l * l + k)], ws, ws.u.data(), ws.w.data()), ws, k == 0, U);
-      for (std::size_t i = 0; i < n; ++i) U[i] = std::sqrt(U[i]);
       return;
     }
     // ψ_{−l} = (ψ_C − i ψ_S)/√2: |zc − i zs|² / 2 with zc = uc + i wc, zs = us + i ws.
@@ -392,29 +398,40 @@ struct BasicHarmonicScattering3D<T>::Impl {
     const T *uc = ws.u.data(), *wc = ws.w.data(), *us = ws.u2.data(), *wsn = ws.w2.data();
     for (std::size_t i = 0; i < n; ++i) {
       const T re = uc[i] + wsn[i], im = wc[i] - us[i];
-      U[i] = std::sqrt((re * re + im * im) * T(0.5));
+      U[i] = (re * re + im * im) * T(0.5);
     }
   }
 
   std::size_t out_size() const { return meta.size() * std::size_t(opt.L + 1) * opt.integral_powers.size(); }
 
-  void integrals(const T* U, std::size_t path, int l, T* out_v) const {
-    const std::size_t Q = opt.integral_powers.size();
+  // U = sqrt(U²) in place and its integrals (§5.4) into out_v[path, l, ·], in blocks that stay
+  // in cache between the square roots and the sums.
+  void finish(T* U, std::size_t path, int l, Workspace& ws, T* out_v) const {
+    const std::vector<double>& powers = opt.integral_powers;
+    const std::size_t Q = powers.size(), block = 512;
+    std::fill(ws.sums.begin(), ws.sums.end(), 0.0);
+    for (std::size_t b = 0; b < n; b += block) {
+      const std::size_t e = std::min(n, b + block);
+      for (std::size_t i = b; i < e; ++i) U[i] = std::sqrt(U[i]);
+      for (std::size_t q = 0; q < Q; ++q)
+        if (powers[q] != 0) add_power(U + b, e - b, powers[q], ws.sums.data() + 8 * q);
+    }
     T* o = out_v + (path * std::size_t(opt.L + 1) + std::size_t(l)) * Q;
-    for (std::size_t q = 0; q < Q; ++q) o[q] = static_cast<T>(integral(U, n, opt.integral_powers[q]));
+    for (std::size_t q = 0; q < Q; ++q)
+      o[q] = static_cast<T>(powers[q] == 0 ? double(n) : total(ws.sums.data() + 8 * q));
   }
 
   // One task: U1[j1, l] of one volume, its integrals, and its order-2 children (§5.1, §6).
   void unit(const C* X, int l, int j1, Workspace& ws, T* out_v) const {
-    modulus(X, j1, l, ws, ws.U1.data());
-    integrals(ws.U1.data(), std::size_t(j1), l, out_v);
+    squared_modulus(X, j1, l, ws, ws.U1.data());
+    finish(ws.U1.data(), std::size_t(j1), l, ws, out_v);
     if (opt.max_order != 2 || j1 == J) return;
     r2c(ws.U1.data(), ws.Y.data());
     std::size_t path = std::size_t(J + 1);
     for (int a = 0; a < j1; ++a) path += std::size_t(J - a);
     for (int j2 = j1 + 1; j2 <= J; ++j2, ++path) {
-      modulus(ws.Y.data(), j2, l, ws, ws.U2.data());
-      integrals(ws.U2.data(), path, l, out_v);
+      squared_modulus(ws.Y.data(), j2, l, ws, ws.U2.data());
+      finish(ws.U2.data(), path, l, ws, out_v);
     }
   }
 
@@ -516,7 +533,8 @@ Array<T> BasicHarmonicScattering3D<T>::moduli(const T* x) const {
   p.r2c(ws.U1.data(), X.data());
   for (int j = 0; j <= p.J; ++j)
     for (int l = 0; l <= p.opt.L; ++l) {
-      p.modulus(X.data(), j, l, ws, ws.U1.data());
+      p.squared_modulus(X.data(), j, l, ws, ws.U1.data());
+      for (T& v : ws.U1) v = std::sqrt(v);
       std::copy(ws.U1.begin(), ws.U1.end(), out.data.begin() + (std::size_t(j) * L1 + std::size_t(l)) * p.n);
     }
   return out;
