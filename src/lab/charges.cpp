@@ -429,7 +429,7 @@ std::string to_markdown(const ChargesResult& r) {
   }
   s += "\nChange of the prediction when " + std::to_string(c.invariance_configs) + " test configurations are "
        "rotated and translated (" + std::to_string(c.motions) + " random moves each, re-rendered), and when shifted "
-       "by whole voxels:\n\n| model | max |Δŷ|/|ŷ| | max |Δŷ|/std(E) | max ‖Δf‖/‖f‖ | whole-voxel shift: |Δŷ|/|ŷ| |\n"
+       "by whole voxels:\n\n| model | max \\|Δŷ\\|/\\|ŷ\\| | max \\|Δŷ\\|/std(E) | max ‖Δf‖/‖f‖ | whole-voxel shift: \\|Δŷ\\|/\\|ŷ\\| |\n"
        "|---|--:|--:|--:|--:|\n";
   for (const auto& v : r.invariance)
     s += "| " + v.name + " | " + num("%.2e", v.prediction) + " | " + num("%.2e", v.prediction_vs_spread) + " | " +
