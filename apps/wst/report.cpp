@@ -43,7 +43,7 @@ void run_report(const report::Options& o) {
       report::write_report(o, tty ? terminal_report_progress() : report::Progress{});
   const std::string notes =
       r.missing ? ", " + std::to_string(r.missing) + " missing input(s) noted on the page" : "";
-  std::printf("Wrote %s (7 sections, %zu figures%s%s) in %.1f s\n", r.page.c_str(), r.figures,
+  std::printf("Wrote %s (8 sections, %zu figures%s%s) in %.1f s\n", r.page.c_str(), r.figures,
               notes.c_str(), r.screenshot ? ", and screenshot.png" : "", r.seconds);
   std::fflush(stdout);
   if (!r.screenshot_error.empty())

@@ -52,6 +52,11 @@ constexpr SectionInfo kSections[] = {
     {"learning", "7. Learning",
      "What stability buys: a fixed scattering layer with a simple classifier against a trained "
      "CNN on MNIST, and what the CNN learns in its first layer."},
+    {"charges", "8. Invariance to rotations: solid-harmonic scattering in 3D",
+     "Where symmetry is the whole point: the electrostatic energy of point charges does not change "
+     "when they are rotated or translated, and neither do the integrals of 3D solid-harmonic "
+     "scattering moduli (Eickenberg, Exarchakis, Hirn & Mallat 2017); a linear regression on them "
+     "learns the energy from far fewer examples than on the density itself."},
 };
 
 std::string table_html(const Table& t) {

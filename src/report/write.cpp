@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "wst/plot/plot.hpp"
+#include "wst/report/charges.hpp"
 #include "wst/report/page.hpp"
 #include "wst/report/report.hpp"
 #include "wst/report/screenshot.hpp"
@@ -60,7 +61,7 @@ std::string check_tools(const Options& o) {
   return chromium;
 }
 
-// The seven sections, in order, with a progress step after each.
+// The eight sections, in order, with a progress step after each.
 std::vector<Section> make_sections(const Settings& s, const Progress& progress) {
   auto t = Clock::now();
   const auto step = [&](const char* what) {
@@ -70,19 +71,21 @@ std::vector<Section> make_sections(const Settings& s, const Progress& progress) 
   const DigitsOrWhy digits = load_report_digits(s.data);
   std::vector<Section> sections;
   sections.push_back(fourier_section(s));
-  step("1/7 Fourier, windowed Fourier, wavelets");
+  step("1/8 Fourier, windowed Fourier, wavelets");
   sections.push_back(filters_section(s));
-  step("2/7 filter banks");
+  step("2/8 filter banks");
   sections.push_back(scattering_section(s, digits));
-  step("3/7 a digit's scattering");
+  step("3/8 a digit's scattering");
   sections.push_back(reconstruction_section(s, digits));
-  step("4/7 reconstruction from scattering");
+  step("4/8 reconstruction from scattering");
   sections.push_back(jtfs_section(s));
-  step("5/7 joint time-frequency scattering");
+  step("5/8 joint time-frequency scattering");
   sections.push_back(stability_section(s, digits));
-  step("6/7 stability to deformations");
+  step("6/8 stability to deformations");
   sections.push_back(learning_section(s, digits));
-  step("7/7 learning");
+  step("7/8 learning");
+  sections.push_back(charges_section(s));
+  step("8/8 3D scattering of point charges");
   return sections;
 }
 

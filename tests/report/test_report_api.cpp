@@ -79,14 +79,15 @@ TEST(ReportSections, FilterBanksWriteTheirFigures) {
   }
   EXPECT_TRUE(sec.missing.empty());
   EXPECT_EQ(sec.commands, std::vector<std::string>{"build/wst report"});
-  // The page: seven sections by id, the figures with their sizes, the table of a section.
-  std::vector<Section> sections(7);
+  // The page: eight sections by id, the figures with their sizes, the table of a section.
+  std::vector<Section> sections(8);
   sections[1] = sec;
   sections[6].missing.push_back({"a thing", "no `x`", "run `y`"});
   sections[6].tables.push_back({"numbers", {"a", "b"}, {{"x", "*1*"}}, 1, SIZE_MAX});
   const std::string page = page_html(sections, s.dir, "build/wst report", 1.0);
   for (const char* id :
-       {"fourier", "filters", "scattering", "reconstruction", "jtfs", "stability", "learning"})
+       {"fourier", "filters", "scattering", "reconstruction", "jtfs", "stability", "learning",
+        "charges"})
     EXPECT_NE(page.find("<section id=\"" + std::string(id) + "\">"), std::string::npos) << id;
   const auto [w, h] = png_size(s.dir + "/filters-2d.png");
   EXPECT_NE(page.find("<img src=\"filters-2d.png\""), std::string::npos);

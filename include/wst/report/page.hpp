@@ -1,6 +1,6 @@
 // The report's page, OUT/report/index.html: one self-contained HTML file (inline CSS, relative
-// links, no network) with seven sections of stable ids (fourier, filters, scattering,
-// reconstruction, jtfs, stability, learning), and a tiny inline script that records on <body> how
+// links, no network) with eight sections of stable ids (fourier, filters, scattering,
+// reconstruction, jtfs, stability, learning, charges), and a tiny inline script that records on <body> how
 // many images loaded and any error, for the browser test.
 #pragma once
 #include <string>
@@ -11,7 +11,7 @@
 
 namespace wst::report {
 
-// The page of the seven sections (in order) whose pictures lie in `dir`; `command` and `seconds`
+// The page of the eight sections (in order) whose pictures lie in `dir`; `command` and `seconds`
 // go into the footer. Throws IoError when a picture is not a PNG.
 std::string page_html(const std::vector<Section>& sections, const std::string& dir,
                       const std::string& command, double seconds);
