@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "wst/lab/charges.hpp"
 #include "wst/lab/energy.hpp"
 #include "wst/lab/invariance.hpp"
 #include "wst/lab/mnist_benchmark.hpp"
@@ -165,6 +166,25 @@ py::object run_energy(int J, int images, int pairs, std::size_t size, unsigned s
   return released_json([&] { return lab::energy(c); });
 }
 
+py::object run_charges(std::size_t grid, int min_atoms, int max_atoms, int J, int L,
+                       double sigma_0, std::vector<std::size_t> train_sizes,
+                       std::size_t test_size, std::uint64_t seed, int threads,
+                       const std::string& planning) {
+  lab::ChargesConfig c;
+  c.grid = grid;
+  c.min_atoms = min_atoms;
+  c.max_atoms = max_atoms;
+  c.J = J;
+  c.L = L;
+  c.sigma_0 = sigma_0;
+  c.train_sizes = std::move(train_sizes);
+  c.test_size = test_size;
+  c.seed = seed;
+  c.exec = make_exec(threads, planning);
+  lab::validate(c);
+  return released_json([&] { return lab::charges(c); });
+}
+
 py::dict config_dict(const lab::MnistConfig& c) {
   py::dict d;
   d["sizes"] = c.sizes;
@@ -300,6 +320,10 @@ void bind_lab(py::module_& m) {
   m.def("lab_energy", &run_energy, py::arg("J"), py::arg("images"), py::arg("pairs"),
         py::arg("size"), py::arg("seed"), py::arg("quick"), py::arg("data"), py::arg("threads"),
         py::arg("planning"), "lab::energy → to_json as a dict");
+  m.def("lab_charges", &run_charges, py::arg("grid"), py::arg("min_atoms"), py::arg("max_atoms"),
+        py::arg("J"), py::arg("L"), py::arg("sigma_0"), py::arg("train_sizes"),
+        py::arg("test_size"), py::arg("seed"), py::arg("threads"), py::arg("planning"),
+        "lab::charges → to_json as a dict");
   m.def("lab_mnist_defaults",
         [](bool quick) { return config_dict(quick ? lab::quick_mnist_config() : lab::MnistConfig{}); },
         py::arg("quick"), "The defaults of lab::MnistConfig, or of quick_mnist_config()");

