@@ -100,6 +100,17 @@ void check_writable(const std::string& path) {
     throw IoError(path + ": cannot write: " + std::strerror(errno));
 }
 
+void write_meta_beside(const std::string& meta_path, const std::string& json,
+                       const std::string& out) {
+  try {
+    write_file_atomic(meta_path, json);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(out, ec);
+    throw;
+  }
+}
+
 void check_writable_folder(const std::string& folder) {
   std::error_code ec;
   fs::path p = folder;

@@ -84,6 +84,11 @@ void check_distinct_paths(const std::vector<NamedPath>& inputs,
 // Fails early (IoError), before a possibly long computation, if `path` cannot be created.
 void check_writable(const std::string& path);
 
+// Writes `json` atomically to `meta_path`, the channel metadata of `out`, which was written just
+// before: if that fails, `out` is removed too, so that an error never leaves one without the other.
+void write_meta_beside(const std::string& meta_path, const std::string& json,
+                       const std::string& out);
+
 // Fails (IoError) unless `folder` can be created and written: the nearest existing folder on the
 // way must be a writable directory.
 void check_writable_folder(const std::string& folder);

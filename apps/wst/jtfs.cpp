@@ -253,13 +253,7 @@ void transform_and_write(const JtfsArgs& a, const Array<T>& x) {
   meta["input_shape"] = x.shape;
   meta["output_shape"] = y.shape;
   meta["meta"] = meta_columns(s.meta(), a.format == "joint");
-  try {
-    write_file_atomic(a.meta, meta.dump(2) + "\n");
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(a.out, ec);
-    throw;
-  }
+  write_meta_beside(a.meta, meta.dump(2) + "\n", a.out);
 }
 
 void run_jtfs(const JtfsArgs& a) {

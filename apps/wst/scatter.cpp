@@ -256,13 +256,7 @@ void run_scatter(const Transform& t, const ExecOptions& exec, const Files& files
         meta["output_shape"] = output_shape;
         json& channels = meta["channels"] = json::array();
         for (const auto& m : scattering.meta()) channels.push_back(channel_json(m));
-        try {
-          write_file_atomic(files.meta, meta.dump(2) + "\n");
-        } catch (...) {
-          std::error_code ec;
-          fs::remove(files.out, ec);
-          throw;
-        }
+        write_meta_beside(files.meta, meta.dump(2) + "\n", files.out);
       },
       input);
 }

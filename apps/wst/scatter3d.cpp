@@ -98,13 +98,7 @@ void transform_and_write(const Scatter3DArgs& a, const Array<T>& x) {
   if (a.meta.empty()) return;
   nlohmann::ordered_json meta = meta_of(a, s, x.shape, y.shape);
   meta["dtype"] = dtype_name<T>();
-  try {
-    write_file_atomic(a.meta, meta.dump(2) + "\n");
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(a.out, ec);
-    throw;
-  }
+  write_meta_beside(a.meta, meta.dump(2) + "\n", a.out);
 }
 
 void run_scatter3d(const Scatter3DArgs& a) {

@@ -13,6 +13,7 @@
 #include "wst/learn/features.hpp"
 #include "wst/learn/ridge.hpp"
 #include "wst/support/error.hpp"
+#include "wst/support/splitmix.hpp"
 #include "wst/support/format.hpp"
 #include "wst/support/memory_budget.hpp"
 
@@ -22,17 +23,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 constexpr double kPi = std::numbers::pi;
-
-// A portable generator (splitmix64), so that the configurations do not depend on the library.
-struct SplitMix {
-  std::uint64_t s;
-  double uniform() {  // in [0, 1)
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return double((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-  }
-};
 
 void require(bool ok, const std::string& what) {
   if (!ok) throw UsageError(what);

@@ -12,6 +12,7 @@
 
 #include "wst/core/scattering_1d.hpp"
 #include "wst/support/error.hpp"
+#include "wst/support/splitmix.hpp"
 
 namespace wst::lab {
 
@@ -26,17 +27,6 @@ constexpr double kHighest = 0.35;        // f_hi, cycles per sample
 constexpr int kOctaves = 3;              // f_lo = f_hi / 2^kOctaves
 constexpr int kAtomsPerOctave = 2;       // atoms 4 first-order bands apart at Q = 8
 constexpr double kAtomBandwidth = 0.07;  // σ_f / f of each Gabor atom
-
-// A portable generator (splitmix64), so that the phases do not depend on the standard library.
-struct SplitMix {
-  std::uint64_t s;
-  double uniform() {  // in [0, 1)
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return double((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-  }
-};
 
 // A Hann-windowed chirp of `length` samples whose frequency rises exponentially from f_lo to f_hi
 // (a straight line in log-frequency, as the scalogram draws it), starting at `start`.
