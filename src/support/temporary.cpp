@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>  // mkdtemp, getenv
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -68,6 +69,27 @@ sigset_t interrupt_signals() {
   return set;
 }
 
+// SIGKILL takes effect asynchronously: a child on another core may still finish a write into a
+// temporary folder. Waits (at most 2 s, never hanging) until the group's processes have died.
+void reap_group(pid_t pgid) {
+  for (int i = 0; i < 200; ++i) {
+    int status = 0;
+    const pid_t got = ::waitpid(-pgid, &status, WNOHANG);
+    if (got < 0) return;  // none left in the group (ECHILD), or not ours to wait for
+    if (got == 0) ::usleep(10000);
+  }
+}
+
+// remove_all, again if something appeared in the folder meanwhile (a bounded number of times).
+void remove_folder(const std::string& path) {
+  for (int i = 0; i < 20; ++i) {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+    if (!std::filesystem::exists(path, ec)) return;
+    ::usleep(10000);
+  }
+}
+
 // The signal thread: waits, cleans up, and dies of the signal. The registry stays locked from the
 // clean-up to the end, so no other thread can create a temporary that would survive it.
 [[noreturn]] void wait_for_interrupt(sigset_t set) {
@@ -79,10 +101,9 @@ sigset_t interrupt_signals() {
   for (const auto& [id, e] : r.entries)
     if (e.pgid > 0) ::kill(-e.pgid, SIGKILL);  // first, so that no child writes into a folder
   for (const auto& [id, e] : r.entries)
-    if (!e.path.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(e.path, ec);
-    }
+    if (e.pgid > 0) reap_group(e.pgid);
+  for (const auto& [id, e] : r.entries)
+    if (!e.path.empty()) remove_folder(e.path);
   ::signal(sig, SIG_DFL);
   sigset_t one;
   sigemptyset(&one);
