@@ -1,6 +1,7 @@
 // `wst scatter2d` and `wst scatter1d`: .npy in, scattering coefficients (.npy) and optional
 // JSON channel metadata out. Both share one driver, run_scatter(), and differ only in a small
 // description of their transform (Scatter2D, Scatter1D below).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <thread>
 #include <variant>
 
+#include "chunked_npy.hpp"
 #include "commands.hpp"
 #include "signal_io.hpp"
 #include "wst/support/error.hpp"
@@ -41,6 +43,7 @@ namespace fs = std::filesystem;
 // Where a scatter command reads and writes.
 struct Files {
   std::string in, out, meta;  // meta is empty when --meta is not given
+  std::size_t chunk = 0;      // --chunk: items per chunk, out of core (0: all in memory)
 };
 
 json null_if_unused(int v) { return v < 0 ? json(nullptr) : json(v); }
@@ -83,6 +86,10 @@ struct Scatter2D {
     const std::size_t M = pre_pad ? shape[0] : in[in.size() - 2];
     const std::size_t N = pre_pad ? shape[1] : in.back();
     return BasicScattering2D<Real>(J, M, N, L, max_order, exec, pre_pad);
+  }
+  template <class S>
+  static Shape tail(const S& s) {  // OUT's shape after the batch dimensions
+    return {s.channels(), s.output_rows(), s.output_cols()};
   }
   template <class S>
   json parameters(const S& s) const {
@@ -166,6 +173,13 @@ struct Scatter1D {
     return s;
   }
   template <class S>
+  static Shape tail(const S& s) {
+    if (s.options().averaging == Averaging1D::none)
+      throw UsageError("--chunk writes an .npy, and --T 0 writes an .npz (one array per path): "
+                       "use --chunk with --T a number or global");
+    return {s.channels(), s.output_length()};
+  }
+  template <class S>
   json parameters(const S& s) const {
     const Scattering1DOptions& o = s.options();
     const bool local = o.averaging == Averaging1D::local;
@@ -229,6 +243,74 @@ json write_output(const Transform&, const S&, const Array<T>& y, const std::stri
   return y.shape;
 }
 
+// What makes a chunked result: IN (path, size, modification time), the transform and its options.
+template <class T, class Transform, class S>
+json chunked_identity(const Transform& t, const S& s, const std::string& in) {
+  struct stat st {};
+  if (::stat(in.c_str(), &st) != 0) throw IoError(in + ": cannot stat: " + std::strerror(errno));
+  return {{"in", fs::absolute(in).string()}, {"in_bytes", std::uint64_t(st.st_size)},
+          {"in_mtime_ns", std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec},
+          {"transform", t.name}, {"parameters", t.parameters(s)}, {"dtype", dtype_name<T>()}};
+}
+
+// --chunk: IN mapped in place, `files.chunk` items at a time into OUT (chunked_npy.hpp).
+template <class T, class Transform>
+void run_chunked(const Transform& t, const ExecOptions& exec, const Files& files,
+                 const MappedNpy& in) {
+  const Shape& shape = in.layout().shape;
+  const auto s = t.template make<T>(shape, exec);
+  const Shape lead(shape.begin(), shape.end() - long(t.min_rank)), tail = Transform::tail(s);
+  const std::size_t items = shape_size(lead), in_item = shape_size(shape) / std::max<std::size_t>(items, 1),
+                    out_item = shape_size(tail), chunk = std::min(files.chunk, std::max<std::size_t>(items, 1));
+  check_memory(checked_bytes({chunk, out_item}, sizeof(T)), "a chunk of " + std::to_string(chunk) + " outputs");
+  Shape out_shape = lead;
+  out_shape.insert(out_shape.end(), tail.begin(), tail.end());
+  ChunkedNpyWriter w(files.out, npy_header<T>(out_shape, files.out), out_item * sizeof(T), items,
+                     chunked_identity<T>(t, s, files.in));
+  if (w.done() > 0)
+    std::fprintf(stderr, "wst %s: resuming %s after %zu of %zu items\n", t.name, files.out.c_str(),
+                 w.done(), items);
+  const auto progress = terminal_progress(std::string("wst ") + t.name);
+  std::vector<T> y(chunk * out_item);
+  const T* x = static_cast<const T*>(in.values());
+  try {
+    for (std::size_t b = w.done(); b < items;) {
+      const std::size_t n = std::min(chunk, items - b);
+      naming_input(files.in, [&] { s(x + b * in_item, n, y.data()); });
+      w.append(y.data(), n);
+      b += n;
+      if (progress) progress(b, items);
+    }
+    w.commit();
+  } catch (...) {
+    w.discard();
+    throw;
+  }
+  if (files.meta.empty()) return;
+  json meta = {{"transform", t.name}};
+  meta.update(t.parameters(s));
+  meta["dtype"] = dtype_name<T>();
+  meta["input_shape"] = shape;
+  meta["output_shape"] = out_shape;
+  json& channels = meta["channels"] = json::array();
+  for (const auto& m : s.meta()) channels.push_back(channel_json(m));
+  write_meta_beside(files.meta, meta.dump(2) + "\n", files.out);
+}
+
+template <class Transform>
+void run_chunked(const Transform& t, const ExecOptions& exec, const Files& files) {
+  const MappedNpy in(files.in);
+  const NpyLayout& l = in.layout();
+  if (l.descr != "<f4" && l.descr != "<f8")
+    throw InputError(files.in + ": --chunk reads float32 or float64 .npy files, got dtype " + l.descr);
+  if (l.shape.size() < t.min_rank)
+    throw InputError(files.in + ": shape " + shape_string(l.shape) + " does not fit " + t.form);
+  if (l.descr == "<f4")
+    run_chunked<float>(t, exec, files, in);
+  else
+    run_chunked<double>(t, exec, files, in);
+}
+
 // Check outputs, read IN, transform, write OUT, then the metadata (removing OUT if that fails,
 // so that an error never leaves one without the other).
 template <class Transform>
@@ -237,6 +319,7 @@ void run_scatter(const Transform& t, const ExecOptions& exec, const Files& files
   check_output_name(t, files);
   check_writable(files.out);
   if (!files.meta.empty()) check_writable(files.meta);
+  if (files.chunk > 0) return run_chunked(t, exec, files);
   // IN: .npy, a PNG (float64 luminance in [0, 1]) or an audio file (one float64 signal).
   const RealArray input = take_real_input(read_input_file(files.in), t.name, t.min_rank, t.form);
 
@@ -287,6 +370,11 @@ void add_scatter_options(CLI::App& app, int max_order_limit, int& max_order, Exe
   add_exec_options(app, exec);
   app.add_option("--meta", files.meta, "Also write the channel metadata to this JSON file")
       ->type_name("FILE.json");
+  app.add_option("--chunk", files.chunk,
+                 "Out of core: read IN (.npy) in place and write OUT this many items at a time, "
+                 "through OUT.partial; an interrupted run resumes where it stopped")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
+      ->type_name("N");
 }
 
 // Shared state of a parsed scatter command: lives as long as the CLI::App that fills it.

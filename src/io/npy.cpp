@@ -263,17 +263,11 @@ constexpr const char* descr_of() {
     return "<i8";
 }
 
-}  // namespace
-
-// ---- public API -------------------------------------------------------------------------------
-
-NpyArray read_npy(const std::string& path) {
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) throw IoError(path + ": cannot open: " + errno_text(errno));
-
+// The preamble and header of an open .npy file, checked; the file is left at the values.
+Header read_header(std::FILE* file, const std::string& path) {
   // Preamble: magic, major and minor version, header length (2 bytes in 1.0, 4 in 2.0 and 3.0).
   unsigned char pre[12];
-  const std::size_t got = read_bytes(f.get(), pre, 8, path);
+  const std::size_t got = read_bytes(file, pre, 8, path);
   if (got < kMagic.size() ||
       std::string_view(reinterpret_cast<char*>(pre), kMagic.size()) != kMagic)
     format_error(path, "not a .npy file (bad magic bytes)");
@@ -284,13 +278,13 @@ NpyArray read_npy(const std::string& path) {
     format_error(path, "unsupported .npy format version " + std::to_string(major) + "." +
                            std::to_string(minor) + " (supported: 1.0, 2.0, 3.0)");
   const std::size_t len_bytes = major == 1 ? 2 : 4;
-  read_exactly(f.get(), pre + 8, len_bytes, path, "header length");
+  read_exactly(file, pre + 8, len_bytes, path, "header length");
   std::size_t header_len = 0;
   for (std::size_t i = 0; i < len_bytes; ++i) header_len |= std::size_t(pre[8 + i]) << (8 * i);
 
-  check_available(f.get(), header_len, path, "header");
+  check_available(file, header_len, path, "header");
   std::string text(header_len, '\0');
-  read_exactly(f.get(), text.data(), header_len, path, "header");
+  read_exactly(file, text.data(), header_len, path, "header");
   Header h = HeaderParser(text, path).parse();
   // '=' is native byte order, and so is '|' for one-byte types: little-endian here.
   static_assert(std::endian::native == std::endian::little);
@@ -300,11 +294,11 @@ NpyArray read_npy(const std::string& path) {
     format_error(
         path,
         "Fortran-order arrays are not supported; save a C-order array (np.ascontiguousarray(x))");
-  if (h.descr == "<f4") return read_data<float>(f.get(), h.shape, path);
-  if (h.descr == "<f8") return read_data<double>(f.get(), h.shape, path);
-  if (h.descr == "<i8") return read_data<std::int64_t>(f.get(), h.shape, path);
-  if (h.descr == "<c8") return read_data<std::complex<float>>(f.get(), h.shape, path);
-  if (h.descr == "<c16") return read_data<std::complex<double>>(f.get(), h.shape, path);
+  return h;
+}
+
+// Throws the error of an unsupported dtype.
+[[noreturn]] void unsupported_dtype(const Header& h, const std::string& path) {
   if (h.descr == ">f4" || h.descr == ">f8" || h.descr == ">i8" || h.descr == ">c8" ||
       h.descr == ">c16")
     format_error(path, "big-endian dtype '" + h.descr +
@@ -312,6 +306,41 @@ NpyArray read_npy(const std::string& path) {
                            "')");
   format_error(path, "dtype " + describe_descr(h.descr) +
                          " is not supported (supported: " + std::string(kSupported) + ")");
+}
+
+}  // namespace
+
+// ---- public API -------------------------------------------------------------------------------
+
+NpyArray read_npy(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw IoError(path + ": cannot open: " + errno_text(errno));
+  const Header h = read_header(f.get(), path);
+  if (h.descr == "<f4") return read_data<float>(f.get(), h.shape, path);
+  if (h.descr == "<f8") return read_data<double>(f.get(), h.shape, path);
+  if (h.descr == "<i8") return read_data<std::int64_t>(f.get(), h.shape, path);
+  if (h.descr == "<c8") return read_data<std::complex<float>>(f.get(), h.shape, path);
+  if (h.descr == "<c16") return read_data<std::complex<double>>(f.get(), h.shape, path);
+  unsupported_dtype(h, path);
+}
+
+NpyLayout read_npy_layout(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw IoError(path + ": cannot open: " + errno_text(errno));
+  const Header h = read_header(f.get(), path);
+  std::size_t item = 0;
+  if (h.descr == "<f4") item = 4;
+  else if (h.descr == "<f8" || h.descr == "<i8" || h.descr == "<c8") item = 8;
+  else if (h.descr == "<c16") item = 16;
+  else unsupported_dtype(h, path);
+  std::size_t bytes = item;
+  for (std::size_t n : h.shape)
+    if (__builtin_mul_overflow(bytes, n, &bytes))
+      format_error(path, "shape " + shape_string(h.shape) + " is too large");
+  check_available(f.get(), bytes, path, "data for shape " + shape_string(h.shape));
+  const long at = std::ftell(f.get());
+  if (at < 0) throw IoError(path + ": cannot tell the position of the values: " + errno_text(errno));
+  return {h.descr, h.shape, std::size_t(at)};
 }
 
 template <class T>

@@ -20,6 +20,16 @@ using NpyArray = std::variant<Array<float>, Array<double>, Array<std::int64_t>,
 // big-endian or unsupported dtype, Fortran order, object arrays.
 NpyArray read_npy(const std::string& path);
 
+// Where the values of a .npy file lie, for reading them in place (memory-mapped): its dtype
+// ('<f4', '<f8', '<i8', '<c8', '<c16'), its shape, and the byte offset of the values. The header
+// is checked as read_npy checks it (same errors), and the file must hold all the values.
+struct NpyLayout {
+  std::string descr;
+  Shape shape;
+  std::size_t offset = 0;
+};
+NpyLayout read_npy_layout(const std::string& path);
+
 // Reads a .npy file of any supported dtype and converts its values to T (for reference data).
 // A complex file read as a real T is an InputError (the imaginary part would be lost).
 template <class T>
