@@ -24,7 +24,10 @@ class _ScatteringTransformer(TransformerMixin, BaseEstimator):
     frontend_name = 'sklearn'
 
     def _transform_params(self):
-        return self.get_params(deep=False)
+        params = self.get_params(deep=False)
+        if np.ndim(params['shape']):
+            params['shape'] = tuple(params['shape'])  # a list from a parameter grid
+        return params
 
     def _scattering(self):
         """The wst transform for the current parameters, built once per parameter set."""
@@ -131,7 +134,7 @@ class Scattering1D(_ScatteringTransformer):
         self.planning = planning
 
     def _transform_params(self):
-        params = self.get_params(deep=False)
+        params = super()._transform_params()
         if np.ndim(params['Q']) != 0:
             params['Q'] = tuple(params['Q'])  # a list from a parameter grid
         return params
@@ -163,11 +166,6 @@ class Scattering2D(_ScatteringTransformer):
         self.backend = backend
         self.threads = threads
         self.planning = planning
-
-    def _transform_params(self):
-        params = self.get_params(deep=False)
-        params['shape'] = tuple(params['shape']) if np.ndim(params['shape']) else params['shape']
-        return params
 
 
 class HarmonicScattering3D(_ScatteringTransformer):
@@ -203,7 +201,6 @@ class HarmonicScattering3D(_ScatteringTransformer):
         self.planning = planning
 
     def _transform_params(self):
-        params = self.get_params(deep=False)
-        params['shape'] = tuple(params['shape']) if np.ndim(params['shape']) else params['shape']
+        params = super()._transform_params()
         params['integral_powers'] = tuple(params['integral_powers'])
         return params
