@@ -45,7 +45,7 @@ lab::MnistConfig finish_config(const MnistOptions& o) {
   cfg.cnn = !o.no_cnn;
   std::vector<lab::Model> models;
   for (const auto& name : o.models) models.push_back(lab::parse_model(name, "--models"));
-  cfg.jobs = lab::select_jobs(lab::default_mnist_jobs(o.all), models, cfg.cnn);
+  cfg.jobs = lab::select_jobs(lab::default_mnist_jobs(o.all, cfg.dataset), models, cfg.cnn);
   lab::validate(cfg);
   return cfg;
 }

@@ -239,7 +239,7 @@ py::object run_mnist(std::vector<std::size_t> sizes, std::optional<std::size_t> 
   c.threads = threads;
   std::vector<lab::Model> keep;
   for (const auto& name : models) keep.push_back(lab::parse_model(name, "models"));
-  c.jobs = lab::select_jobs(lab::default_mnist_jobs(all_variants), keep, cnn);
+  c.jobs = lab::select_jobs(lab::default_mnist_jobs(all_variants, c.dataset), keep, cnn);
   lab::validate(c);
   LineProgress p(progress);
   py::object out = released_json([&] { return lab::run_mnist(c, p); });

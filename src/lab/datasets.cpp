@@ -24,7 +24,8 @@ const DatasetInfo& dataset_info(Dataset d) {
       {{"Gaussian SVM", "scattering", "Bruna & Mallat 2013, Table 4",
         {{300, 5.6}, {1000, 2.6}, {2000, 1.8}, {5000, 1.4}}},
        {"affine PCA", "scattering", "Bruna & Mallat 2013, Table 4",
-        {{300, 4.7}, {1000, 2.3}, {2000, 1.3}, {5000, 1.03}, {60000, 0.43}}}}};
+        {{300, 4.7}, {1000, 2.3}, {2000, 1.3}, {5000, 1.03}, {60000, 0.43}}}},
+      3};
   static const DatasetInfo fashion{
       "fashion-mnist",
       "Fashion-MNIST",
@@ -34,7 +35,8 @@ const DatasetInfo& dataset_info(Dataset d) {
       "/usr/share/datasets/fashion-mnist",
       {fashion_row("SVM", "HOG", 0.926), fashion_row("2 conv + pooling", "pixels", 0.916),
        fashion_row("GRU + SVM with dropout", "pixels", 0.897),
-       fashion_row("ResNet18 (augmented)", "pixels", 0.949)}};
+       fashion_row("ResNet18 (augmented)", "pixels", 0.949)},
+      2};
   return d == Dataset::mnist ? mnist : fashion;
 }
 

@@ -20,8 +20,9 @@ MnistConfig quick_mnist_config() {
   return c;
 }
 
-std::vector<MnistJob> default_mnist_jobs(bool all) {
-  const std::string main_features = "scattering J=3 m=2 log";
+std::vector<MnistJob> default_mnist_jobs(bool all, Dataset d) {
+  const std::string main_features =
+      "scattering J=" + std::to_string(dataset_info(d).main_J) + " m=2 log";
   std::vector<MnistJob> jobs = {
       {Model::linear_svm, "pixels"},
       {Model::gaussian_svm, "pixels"},

@@ -1,4 +1,4 @@
-// Gaussian-kernel SVMs: LIBSVM (C-SVC, ε-SVR) on a kernel matrix precomputed here.
+// Gaussian-kernel SVMs: LIBSVM (C-SVC, ε-SVR) on kernel matrices precomputed here.
 //
 // Distances. ‖a − b‖² = ‖a‖² + ‖b‖² − 2⟨a, b⟩ with the inner products from single-precision
 // Eigen GEMMs on 256 × 256 tiles (a fixed size: the result does not depend on the thread
@@ -9,15 +9,18 @@
 // and mirrored, so the matrix is exactly symmetric with an exactly zero diagonal.
 //
 // Kernel. LIBSVM's precomputed kernel (`-t 4`) reads K(xi, xj) as x[i][serial(j)].value, where
-// serial(j) is the value of node 0 of row j. One array of n rows × (n + 2) nodes is allocated per
-// fit (16 bytes a node: 1 GB at n = 8000): row i is {0, i+1}, {1, K(i,0)}, …, {n, K(i,n−1)},
-// {−1}. Serial numbers index the full array, so any subset of rows is a valid LIBSVM problem
-// without copying: the cross-validation folds are just lists of row pointers. The values are
-// rewritten for each γ of the grid (only the first m = min(n, cv_max_rows) rows and columns
-// during cross-validation, then all of them for the final fit). After the final fit the model's
-// support-vector pointers are redirected to tiny nodes {0, p+1}, the support-vector rows of X
-// are kept, and the big array is released; prediction computes distances to the support
-// vectors only.
+// serial(j) is the value of node 0 of row j. A kernel on `count` rows is one array of count ×
+// (count + 2) nodes (16 bytes a node): row i is {0, i+1}, {1, K(i,0)}, …, {count, K(i,count−1)},
+// {−1}. Serial numbers index the whole array, so any subset of rows is a valid LIBSVM problem
+// without copying: the cross-validation folds are lists of row pointers into the kernel of the
+// first m = min(n, cv_max_rows) rows, rewritten for each γ of the grid.
+//
+// Final fit. SVC trains LIBSVM's one-versus-one models itself, pair by pair, each on a kernel of
+// the pair's rows only (12 000 rows, 2.3 GB, for a pair of MNIST's classes at n = 60 000, where
+// the whole kernel would take 57 GB); ε-SVR trains one model on the kernel of all rows. The
+// models' support-vector pointers are then redirected to tiny nodes {0, p+1} indexing the union
+// of their support vectors, whose rows of X are kept, and the kernels are released; prediction
+// computes distances to the support vectors only and votes as LIBSVM does.
 #include "wst/learn/kernel_svm.hpp"
 
 #include "detail.hpp"
@@ -31,6 +34,7 @@
 #include <string>
 
 #include "wst/support/error.hpp"
+#include "wst/support/memory_budget.hpp"
 
 namespace wst::learn {
 
@@ -135,8 +139,55 @@ void validate(const KernelSvmOptions& o, const char* what) {
   if (o.threads < 1) bad("threads = " + std::to_string(o.threads) + " is invalid (must be ≥ 1)");
 }
 
-// One fit's working state: the distances among the cross-validation rows, the node array of
-// the kernel (see the top of this file) and LIBSVM's parameters.
+// LIBSVM's rows of a precomputed kernel on `count` rows (the layout at the top of this file).
+struct KernelRows {
+  std::unique_ptr<svm_node[]> nodes;
+  std::vector<svm_node*> rows;
+
+  static std::size_t bytes(std::size_t count) {
+    return checked_bytes({count, count + 2}, sizeof(svm_node));
+  }
+  KernelRows() = default;
+  KernelRows(std::size_t count, const std::string& what) {
+    check_memory(bytes(count), what);
+    const std::size_t stride = count + 2;
+    nodes = std::make_unique_for_overwrite<svm_node[]>(count * stride);
+    rows.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      rows[i] = nodes.get() + i * stride;
+      rows[i][0] = {0, double(i + 1)};
+      rows[i][count + 1] = {-1, 0.0};
+    }
+  }
+  // K = exp(−γ d) among the `rows.size()` rows of X (D columns), each entry computed once.
+  void write(const float* X, Eigen::Index D, double gamma, int threads) {
+    distance_tiles(
+        X, Eigen::Index(rows.size()), nullptr, 0, D, threads,
+        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
+          for (Eigen::Index i = 0; i < ri; ++i)
+            for (Eigen::Index j = 0; j < rj; ++j) {
+              const double k = std::exp(-gamma * t[i * rj + j]);
+              rows[std::size_t(i0 + i)][j0 + j + 1] = {int(j0 + j + 1), k};
+              rows[std::size_t(j0 + j)][i0 + i + 1] = {int(i0 + i + 1), k};
+            }
+        });
+  }
+};
+
+ModelPtr train_libsvm(const std::vector<svm_node*>& x, std::vector<double> ys, svm_parameter p,
+                      double C, const char* what) {
+  svm_problem prob{};
+  prob.l = int(ys.size());
+  prob.y = ys.data();
+  prob.x = const_cast<svm_node**>(x.data());
+  p.C = C;
+  if (const char* err = svm_check_parameter(&prob, &p))
+    throw UsageError(std::string(what) + ": LIBSVM rejects the parameters: " + err);
+  return ModelPtr(svm_train(&prob, &p));
+}
+
+// The cross-validation of one fit: the distances among its first m rows, their kernel for each γ
+// of the grid, and LIBSVM's parameters.
 struct KernelFit {
   const KernelSvmOptions& opt;
   const FeatureMatrix& X;
@@ -147,8 +198,7 @@ struct KernelFit {
   Eigen::Index D = 0;
   Eigen::MatrixXd D2;
   double median = 0;
-  std::unique_ptr<svm_node[]> nodes;
-  std::vector<svm_node*> rows;
+  KernelRows cv;
   svm_parameter param{};
 
   KernelFit(const KernelSvmOptions& o, const FeatureMatrix& X_, const std::vector<double>& y_,
@@ -172,51 +222,19 @@ struct KernelFit {
     median = median_off_diagonal(D2);
   }
 
-  // The node array, built once.
-  void build_nodes() {
-    const std::size_t stride = n + 2;
-    nodes = std::make_unique_for_overwrite<svm_node[]>(n * stride);
-    rows.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      rows[i] = nodes.get() + i * stride;
-      rows[i][0] = {0, double(i + 1)};
-      rows[i][n + 1] = {-1, 0.0};
-    }
-  }
-
-  // K = exp(−γ D2) into rows/columns 0 … m−1 (D2 is symmetric: read it by columns).
+  // K = exp(−γ D2) on the cross-validation rows (D2 is symmetric: read it by columns).
   void write_cv_kernel(double gamma) {
     const std::size_t block = 64;
     detail::run_jobs((m + block - 1) / block, opt.threads,
                      [&](std::size_t b) {
                        for (std::size_t i = b * block; i < std::min(m, (b + 1) * block); ++i) {
                          const double* d = D2.col(Eigen::Index(i)).data();
-                         svm_node* row = rows[i];
+                         svm_node* row = cv.rows[i];
                          for (std::size_t j = 0; j < m; ++j)
                            row[j + 1] = {int(j + 1), std::exp(-gamma * d[j])};
                        }
                      },
                      {});
-  }
-
-  // The kernel of all n rows for the final fit (the cross-validation kernel if m = n).
-  void write_full_kernel(double gamma) {
-    if (n == m) {
-      write_cv_kernel(gamma);
-      D2.resize(0, 0);
-      return;
-    }
-    D2.resize(0, 0);
-    distance_tiles(
-        X.data(), Eigen::Index(n), nullptr, 0, D, opt.threads,
-        [&](Eigen::Index i0, Eigen::Index j0, Eigen::Index ri, Eigen::Index rj, const double* t) {
-          for (Eigen::Index i = 0; i < ri; ++i)
-            for (Eigen::Index j = 0; j < rj; ++j) {
-              const double k = std::exp(-gamma * t[i * rj + j]);
-              rows[std::size_t(i0 + i)][j0 + j + 1] = {int(j0 + j + 1), k};
-              rows[std::size_t(j0 + j)][i0 + i + 1] = {int(i0 + i + 1), k};
-            }
-        });
   }
 
   void set_parameters() {
@@ -239,18 +257,10 @@ struct KernelFit {
     xs.reserve(subset.size());
     ys.reserve(subset.size());
     for (std::size_t r : subset) {
-      xs.push_back(rows[r]);
+      xs.push_back(cv.rows[r]);
       ys.push_back(y[r]);
     }
-    svm_problem prob{};
-    prob.l = int(subset.size());
-    prob.y = ys.data();
-    prob.x = xs.data();
-    svm_parameter p = param;
-    p.C = C;
-    if (const char* err = svm_check_parameter(&prob, &p))
-      throw UsageError(std::string(what) + ": LIBSVM rejects the parameters: " + err);
-    return ModelPtr(svm_train(&prob, &p));
+    return train_libsvm(xs, std::move(ys), param, C, what);
   }
 
   // score[g][c]: misclassified rows (SVC) or the sum of squared errors (SVR), over all folds.
@@ -268,6 +278,8 @@ struct KernelFit {
     for (std::size_t i = 0; i < m; ++i)
       for (int f = 0; f < opt.folds; ++f)
         (fold[i] == f ? test_rows : train_rows)[std::size_t(f)].push_back(i);
+    cv = KernelRows(m, std::string(what) + ": the cross-validation kernel of " +
+                           std::to_string(m) + " rows");
     std::vector<std::vector<double>> score(nG, std::vector<double>(nC, 0.0));
     for (std::size_t g = 0; g < nG; ++g) {
       write_cv_kernel(opt.gamma_scales[g] / median);
@@ -280,7 +292,7 @@ struct KernelFit {
             ModelPtr model = train_on(train_rows[f], opt.C_grid[c]);
             double s = 0;
             for (std::size_t i : test_rows[f]) {
-              const double p = svm_predict(model.get(), rows[i]);
+              const double p = svm_predict(model.get(), cv.rows[i]);
               s += classification ? double(p != y[i]) : (p - y[i]) * (p - y[i]);
             }
             job_score[j] = s;
@@ -291,6 +303,7 @@ struct KernelFit {
       step += jobs;
       for (std::size_t j = 0; j < jobs; ++j) score[g][j / folds] += job_score[j];
     }
+    cv = KernelRows();
     return score;
   }
 };
@@ -318,18 +331,96 @@ double best_grid_point(const KernelSvmOptions& opt, const std::vector<std::vecto
   return best_score;
 }
 
-// What KernelSVC and KernelSVR share: the fitted LIBSVM model on redirected support vectors.
+// One final LIBSVM model, trained on some rows of X with a kernel of their own. For SVC, the
+// one-versus-one model of classes[first] (decision value > 0) against classes[second].
+struct FinalFit {
+  std::size_t first = 0, second = 0;
+  ModelPtr model;
+  std::vector<std::size_t> sv_rows;  // the support vectors, as rows of X
+};
+
+FinalFit fit_rows(const KernelFit& k, const std::vector<std::size_t>& subset, double C,
+                  double gamma, int threads) {
+  const FeatureMatrix Xs = select_rows(k.X, subset);
+  KernelRows kernel(subset.size(), std::string(k.what) + ": the Gaussian kernel of " +
+                                       std::to_string(subset.size()) + " training rows");
+  kernel.write(Xs.data(), k.D, gamma, threads);
+  std::vector<double> ys;
+  ys.reserve(subset.size());
+  for (std::size_t r : subset) ys.push_back(k.y[r]);
+  FinalFit f;
+  f.model = train_libsvm(kernel.rows, std::move(ys), k.param, C, k.what);
+  for (int p = 0; p < f.model->l; ++p) {
+    f.sv_rows.push_back(subset[std::size_t(f.model->SV[p][0].value) - 1]);
+    f.model->SV[p] = nullptr;  // into `kernel`; SvmCore points it at its own nodes
+  }
+  return f;
+}
+
+// Chang & Lin's one-versus-one training as LIBSVM does it (classes in order of first appearance,
+// pair (i, j) on the rows of class i then those of class j), but each pair with a kernel of its
+// own rows only: memory grows with the largest pair, not with n². Pairs train concurrently, as
+// many as the memory limit allows.
+std::vector<FinalFit> fit_pairs(const KernelFit& k, double C, double gamma,
+                                std::vector<int>& classes, const std::function<void()>& done) {
+  std::vector<std::vector<std::size_t>> members;
+  std::vector<int> position(std::size_t(k.n), -1);
+  classes.clear();
+  for (std::size_t i = 0; i < k.n; ++i) {
+    const std::size_t c = std::size_t(k.y[i]);
+    if (c >= position.size()) position.resize(c + 1, -1);
+    if (position[c] < 0) {
+      position[c] = int(classes.size());
+      classes.push_back(int(c));
+      members.emplace_back();
+    }
+    members[std::size_t(position[c])].push_back(i);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  std::size_t largest = 0;
+  for (std::size_t i = 0; i < classes.size(); ++i)
+    for (std::size_t j = i + 1; j < classes.size(); ++j) {
+      pairs.emplace_back(i, j);
+      largest = std::max(largest, members[i].size() + members[j].size());
+    }
+  const std::size_t pair_bytes = KernelRows::bytes(largest) +
+                                 checked_bytes({largest, std::size_t(k.D)}, sizeof(float)) +
+                                 std::size_t(k.opt.cache_mb * 1048576.0);
+  check_memory(pair_bytes, std::string(k.what) + ": the Gaussian kernel of " +
+                               std::to_string(largest) + " training rows (a pair of classes)");
+  const int workers = int(std::clamp<std::size_t>(memory_limit() / std::max<std::size_t>(pair_bytes, 1), 1,
+                                                  std::size_t(k.opt.threads)));
+  const int inner = std::max(1, k.opt.threads / workers);
+  std::vector<FinalFit> fits(pairs.size());
+  detail::run_jobs(
+      pairs.size(), workers,
+      [&](std::size_t p) {
+        const auto [i, j] = pairs[p];
+        std::vector<std::size_t> rows = members[i];
+        rows.insert(rows.end(), members[j].begin(), members[j].end());
+        fits[p] = fit_rows(k, rows, C, gamma, inner);
+        fits[p].first = i;
+        fits[p].second = j;
+      },
+      [&](std::size_t) { done(); });
+  return fits;
+}
+
+// What KernelSVC and KernelSVR share: the final LIBSVM models (one-versus-one pairs for SVC, one
+// model for SVR) on the union of their support vectors.
 struct SvmCore {
   KernelSvmOptions opt;
   bool classification = true;
-  ModelPtr model;
-  FeatureMatrix sv;                // support-vector rows of the training X
-  std::vector<svm_node> sv_nodes;  // {0, p+1}, {−1}: what model->SV[p] points to
+  std::vector<FinalFit> fits;
+  std::vector<int> classes;        // SVC: the labels in LIBSVM's order (of first appearance)
+  FeatureMatrix sv;                // the support-vector rows of the training X
+  std::vector<svm_node> sv_nodes;  // {0, p+1}, {−1}: what the models' SV pointers point to
   Eigen::Index cols = 0;           // 0: not fitted
   double C = 0, gamma = 0, cv_score = std::numeric_limits<double>::quiet_NaN();
 
   void fit(const FeatureMatrix& X, const std::vector<double>& y, const Labels* labels);
-  void keep_support_vectors(const FeatureMatrix& X, ModelPtr final_model);
+  void keep_support_vectors(const FeatureMatrix& X);
+  double decide(const svm_node* row) const;
   std::vector<double> predict(const FeatureMatrix& X, const char* what) const;
 };
 
@@ -346,42 +437,68 @@ void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const La
     throw InputError(std::string(what) + ": too many rows for LIBSVM");
   svm_set_print_string_function(&quiet);
   k.cv_distances();
-  k.build_nodes();
   k.set_parameters();
 
-  const std::size_t total = cv ? nC * nG * std::size_t(opt.folds) + 1 : 1;
+  const std::size_t k_classes = labels ? std::size_t(*std::max_element(labels->begin(), labels->end())) + 1 : 0;
+  const std::size_t final_steps = classification ? k_classes * (k_classes - 1) / 2 : 1;
+  const std::size_t total = (cv ? nC * nG * std::size_t(opt.folds) : 0) + final_steps;
   std::size_t step = 0;
   std::size_t best_c = 0, best_g = 0;
   double best_score = std::numeric_limits<double>::quiet_NaN();
   if (cv)
     best_score = best_grid_point(opt, k.cv_scores(labels, step, total), classification, m, best_c,
                                  best_g);
+  k.D2.resize(0, 0);
 
-  // Final fit on all rows.
   const double gamma = opt.gamma_scales[best_g] / k.median;
-  k.write_full_kernel(gamma);
-  std::vector<std::size_t> all(n);
-  for (std::size_t i = 0; i < n; ++i) all[i] = i;
-  keep_support_vectors(X, k.train_on(all, opt.C_grid[best_c]));
+  auto done = [&] {
+    if (opt.progress) opt.progress(++step, total);
+  };
+  fits.clear();
+  if (classification) {
+    fits = fit_pairs(k, opt.C_grid[best_c], gamma, classes, done);
+  } else {
+    std::vector<std::size_t> all(n);
+    for (std::size_t i = 0; i < n; ++i) all[i] = i;
+    fits.push_back(fit_rows(k, all, opt.C_grid[best_c], gamma, opt.threads));
+    done();
+  }
+  keep_support_vectors(X);
   cols = k.D;
   C = opt.C_grid[best_c];
   this->gamma = gamma;
   cv_score = best_score;
-  if (opt.progress) opt.progress(++step, total);
 }
 
-// Redirects the support vectors away from the node array and keeps their rows of X.
-void SvmCore::keep_support_vectors(const FeatureMatrix& X, ModelPtr final_model) {
-  const int nsv = final_model->l;
-  std::vector<std::size_t> sv_rows(std::size_t(std::max(nsv, 0)));
-  sv_nodes.assign(2 * sv_rows.size(), svm_node{-1, 0.0});
-  for (int p = 0; p < nsv; ++p) {
-    sv_rows[std::size_t(p)] = std::size_t(final_model->SV[p][0].value) - 1;
-    sv_nodes[2 * std::size_t(p)] = {0, double(p + 1)};
-    final_model->SV[p] = &sv_nodes[2 * std::size_t(p)];
+// Keeps the rows of X that any model uses as a support vector and points the models at them.
+void SvmCore::keep_support_vectors(const FeatureMatrix& X) {
+  std::vector<std::size_t> rows;
+  for (const FinalFit& f : fits) rows.insert(rows.end(), f.sv_rows.begin(), f.sv_rows.end());
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  sv_nodes.assign(2 * rows.size(), svm_node{-1, 0.0});
+  for (std::size_t p = 0; p < rows.size(); ++p) sv_nodes[2 * p] = {0, double(p + 1)};
+  for (FinalFit& f : fits)
+    for (std::size_t q = 0; q < f.sv_rows.size(); ++q) {
+      const std::size_t p = std::size_t(
+          std::lower_bound(rows.begin(), rows.end(), f.sv_rows[q]) - rows.begin());
+      f.model->SV[q] = &sv_nodes[2 * p];
+    }
+  sv = select_rows(X, rows);
+}
+
+// The prediction for one row of kernel values against `sv`: SVR's value, or LIBSVM's vote
+// among the pairs (the most votes; ties to the class that came first).
+double SvmCore::decide(const svm_node* row) const {
+  if (!classification) return svm_predict(fits.front().model.get(), row);
+  std::vector<int> votes(classes.size(), 0);
+  for (const FinalFit& f : fits) {
+    double dec = 0;
+    svm_predict_values(f.model.get(), row, &dec);
+    ++votes[dec > 0 ? f.first : f.second];
   }
-  sv = select_rows(X, sv_rows);
-  model = std::move(final_model);
+  const std::size_t best = std::size_t(std::max_element(votes.begin(), votes.end()) - votes.begin());
+  return double(classes[best]);
 }
 
 std::vector<double> SvmCore::predict(const FeatureMatrix& X, const char* what) const {
@@ -411,7 +528,7 @@ std::vector<double> SvmCore::predict(const FeatureMatrix& X, const char* what) c
     detail::run_jobs((rows + block - 1) / block, opt.threads,
                      [&](std::size_t b) {
                        for (std::size_t r = b * block; r < std::min(rows, (b + 1) * block); ++r)
-                         out[start + r] = svm_predict(model.get(), nodes.data() + r * stride);
+                         out[start + r] = decide(nodes.data() + r * stride);
                      },
                      {});
   }

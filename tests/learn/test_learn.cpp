@@ -1,6 +1,7 @@
 // The learning layer: splits, standardisation, distances, and every classifier / regressor on
 // small synthetic problems with a known answer. The DISABLED_ timing tests (run them with
 // --gtest_also_run_disabled_tests --gtest_filter='*Timing*') print the cost of the real job.
+#include <libsvm/svm.h>
 #include <gtest/gtest.h>
 
 #include <Eigen/QR>
@@ -266,9 +267,58 @@ TEST(KernelSVC, SeparatesBlobsWithinTheGrid) {
   EXPECT_LE(svc.cv_error_percent(), 1.0);
   EXPECT_GT(svc.support_vectors(), 0u);
   EXPECT_LT(svc.support_vectors(), 120u);
-  ASSERT_EQ(steps.size(), 2u * 3u * 3u + 1u);
+  ASSERT_EQ(steps.size(), 2u * 3u * 3u + 3u);  // the grid × folds, then 3 pairs of classes
   for (std::size_t i = 0; i < steps.size(); ++i)
     EXPECT_EQ(steps[i], std::make_pair(i + 1, steps.size()));
+}
+
+// The pair-by-pair final fit is LIBSVM's one-versus-one: the same support vectors and the same
+// predictions as LIBSVM's own multi-class training on the whole precomputed kernel.
+TEST(KernelSVC, PairByPairFitIsLibsvmsOneVersusOne) {
+  const Data d = blobs(4, 100, 20, 3.0, 5);  // overlapping: many support vectors
+  // Labels in a scrambled order of first appearance (LIBSVM's class order).
+  Labels y = d.y;
+  for (int& v : y) v = (v * 3 + 2) % 4;
+  const FeatureMatrix X = rows_of(d, 0, 300), T = rows_of(d, 300, 400);
+  const Labels ytr(y.begin(), y.begin() + 300);
+  wl::KernelSvmOptions o;
+  o.C_grid = {10.0};
+  o.gamma_scales = {1.0};
+  wl::KernelSVC svc(o);
+  svc.fit(X, ytr);
+  const double gamma = svc.gamma();
+  const Eigen::MatrixXd D2 = wl::squared_distances(X, X), E2 = wl::squared_distances(T, X);
+  EXPECT_NEAR(gamma, 1.0 / wl::median_off_diagonal(D2), 1e-12 * gamma);
+  auto kernel_rows = [&](const Eigen::MatrixXd& D, double serial0) {
+    std::vector<std::vector<svm_node>> rows(std::size_t(D.rows()));
+    for (Eigen::Index i = 0; i < D.rows(); ++i) {
+      rows[std::size_t(i)].push_back({0, serial0 == 0 ? 0.0 : double(i + 1)});
+      for (Eigen::Index j = 0; j < D.cols(); ++j)
+        rows[std::size_t(i)].push_back({int(j + 1), std::exp(-gamma * D(i, j))});
+      rows[std::size_t(i)].push_back({-1, 0.0});
+    }
+    return rows;
+  };
+  auto train = kernel_rows(D2, 1), test = kernel_rows(E2, 0);
+  std::vector<svm_node*> xs;
+  for (auto& r : train) xs.push_back(r.data());
+  std::vector<double> ys(ytr.begin(), ytr.end());
+  svm_problem prob{int(ys.size()), ys.data(), xs.data()};
+  svm_parameter p{};
+  p.svm_type = C_SVC;
+  p.kernel_type = PRECOMPUTED;
+  p.cache_size = 200;
+  p.eps = o.tolerance;
+  p.C = 10.0;
+  p.shrinking = 1;
+  svm_set_print_string_function([](const char*) {});
+  svm_model* model = svm_train(&prob, &p);
+  Labels expected;
+  for (auto& r : test) expected.push_back(int(svm_predict(model, r.data())));
+  EXPECT_EQ(std::size_t(model->l), svc.support_vectors());
+  svm_free_and_destroy_model(&model);
+  EXPECT_EQ(svc.predict(T), expected);
+  EXPECT_LT(wl::error_percent(expected, Labels(y.begin() + 300, y.end())), 10.0);
 }
 
 TEST(KernelSVC, CirclesNeedTheKernel) {
@@ -299,12 +349,12 @@ TEST(KernelSVC, SameResultForAnyThreadCountAndCvSubset) {
   o.progress = [&](std::size_t step, std::size_t total) {
     done.push_back(step);
     same_thread &= std::this_thread::get_id() == caller;
-    EXPECT_EQ(total, 3u * 3u * 3u + 1u);
+    EXPECT_EQ(total, 3u * 3u * 3u + 6u);  // 6 pairs of 4 classes
   };
   wl::KernelSVC three(o);
   three.fit(d.X, d.y);
   EXPECT_TRUE(same_thread);
-  ASSERT_EQ(done.size(), 28u);
+  ASSERT_EQ(done.size(), 33u);
   for (std::size_t i = 0; i < done.size(); ++i) EXPECT_EQ(done[i], i + 1);
   EXPECT_EQ(one.C(), three.C());
   EXPECT_EQ(one.gamma(), three.gamma());

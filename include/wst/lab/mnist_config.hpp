@@ -52,8 +52,9 @@ std::string idx_folder(const MnistConfig& c);
 // regression on 1000 digits, CNNs trained for at least 600 SGD steps instead of 1500.
 MnistConfig quick_mnist_config();
 
-// The rows of `wst mnist` (all: every scattering variant with the classical models too).
-std::vector<MnistJob> default_mnist_jobs(bool all);
+// The rows of `wst mnist` on data set d (all: every scattering variant with the classical
+// models too); the main features are those of dataset_info(d).main_J.
+std::vector<MnistJob> default_mnist_jobs(bool all, Dataset d = Dataset::mnist);
 
 // The jobs whose model is one of `models` (all of them when `models` is empty), in their order.
 // UsageError naming "--models" when a model is a CNN and !cnn (the two ask for opposite things).

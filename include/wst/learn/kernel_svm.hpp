@@ -6,9 +6,11 @@
 // scale / median‖xi − xj‖² (the median heuristic, over the cross-validation rows) so the grid
 // fits any feature dimension. The (C, γ) with the lowest CV error (SVC) or RMSE (SVR) wins;
 // ties go to the smaller C, then the smaller γ (the smoother model).
-// Memory: one kernel array of n × (n + 2) LIBSVM nodes (16 bytes each: 1 GB at n = 8000) during
-// fit, plus the m × m distances of the CV rows (m = min(n, cv_max_rows)); the model keeps only
-// the support-vector rows of X.
+// The final SVC is LIBSVM's one-versus-one, trained pair by pair, each pair of classes on a
+// kernel of its own rows. Memory: 16 bytes per kernel entry, (n_a + n_b)² for each pair of
+// classes trained at once (pairs train concurrently on `threads`, as many as the memory limit
+// of memory_budget.hpp allows; 2.3 GB a pair for 10 classes of 6 000 rows), n² for ε-SVR, m²
+// during cross-validation (m = min(n, cv_max_rows)); the model keeps the support-vector rows.
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>
@@ -46,7 +48,8 @@ struct KernelSvmOptions {
   // use no global state) and prediction. Results do not depend on it.
   int threads = 1;
   std::uint64_t seed = 0;
-  Progress progress;  // steps = grid size × folds + 1 (1 without cross-validation)
+  Progress progress;  // steps = grid size × folds (0 without cross-validation) + final fits
+                     // (SVC: k(k − 1)/2 pairs of classes; SVR: 1)
 };
 
 // C-SVC: labels 0 … k−1 (k ≥ 2).
