@@ -1,7 +1,7 @@
 // Gaussian-kernel SVMs: LIBSVM (C-SVC, ε-SVR) on kernel matrices precomputed here.
 //
 // Distances. ‖a − b‖² = ‖a‖² + ‖b‖² − 2⟨a, b⟩ with the inner products from single-precision
-// Eigen GEMMs on 256 × 256 tiles (a fixed size: the result does not depend on the thread
+// Eigen GEMMs (gram.hpp: AVX-512, AVX2 or SSE2, whichever the CPU has) on 256 × 256 tiles (a fixed size: the result does not depend on the thread
 // count) and the norms in double. Both sides are first centred on the column means of the
 // right-hand side, which leaves the distances unchanged and makes ‖a‖², ‖b‖² of the order of
 // the distances themselves, so the float rounding (≈ √D · 6e-8 of ‖a‖‖b‖) stays ~1e-6 of a
@@ -24,6 +24,7 @@
 #include "wst/learn/kernel_svm.hpp"
 
 #include "detail.hpp"
+#include "gram.hpp"
 
 #include <libsvm/svm.h>
 
@@ -85,13 +86,13 @@ void distance_tiles(const float* A, Eigen::Index nA, const float* B, Eigen::Inde
                      const Eigen::Index i0 = tiles[t].first * kTile, j0 = tiles[t].second * kTile;
                      const Eigen::Index ri = std::min(kTile, nA - i0),
                                         rj = std::min(kTile, nB - j0);
-                     Eigen::MatrixXf G(ri, rj);
-                     G.noalias() = Ac.middleRows(i0, ri) * Bref.middleRows(j0, rj).transpose();
+                     std::vector<float> G(std::size_t(ri * rj));
+                     detail::gram(Ac.row(i0).data(), ri, Bref.row(j0).data(), rj, D, G.data());
                      std::vector<double> tile(std::size_t(ri * rj));
                      for (Eigen::Index i = 0; i < ri; ++i)
                        for (Eigen::Index j = 0; j < rj; ++j) {
                          const double v = na[std::size_t(i0 + i)] + nbref[std::size_t(j0 + j)] -
-                                          2.0 * double(G(i, j));
+                                          2.0 * double(G[std::size_t(i * rj + j)]);
                          tile[std::size_t(i * rj + j)] = v > 0 ? v : 0.0;
                        }
                      if (sym && i0 == j0)

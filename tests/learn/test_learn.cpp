@@ -192,6 +192,45 @@ TEST(Features, StandardizerSelectRowsErrorPercent) {
 
 // ---- distances --------------------------------------------------------------------------------
 
+// The Gram product of each instruction set this CPU runs (src/learn/gram.hpp) against double.
+namespace wst::learn::detail {
+void gram_sse2(const float*, std::ptrdiff_t, const float*, std::ptrdiff_t, std::ptrdiff_t, float*);
+void gram_avx2(const float*, std::ptrdiff_t, const float*, std::ptrdiff_t, std::ptrdiff_t, float*);
+void gram_avx512(const float*, std::ptrdiff_t, const float*, std::ptrdiff_t, std::ptrdiff_t,
+                 float*);
+}  // namespace wst::learn::detail
+
+TEST(Distances, GramOfEveryInstructionSetMatchesDouble) {
+  const std::ptrdiff_t ra = 37, rb = 300, d = 1001;  // not multiples of any SIMD width
+  const auto a = wst::test::random_normal<float>(std::size_t(ra * d), 3);
+  const auto b = wst::test::random_normal<float>(std::size_t(rb * d), 4);
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+                      __builtin_cpu_supports("avx512bw");
+  using F = void (*)(const float*, std::ptrdiff_t, const float*, std::ptrdiff_t, std::ptrdiff_t,
+                     float*);
+  const std::vector<std::pair<F, bool>> variants = {{wl::detail::gram_sse2, true},
+                                                    {wl::detail::gram_avx2, avx2},
+                                                    {wl::detail::gram_avx512, avx512}};
+  for (const auto& [f, runs] : variants) {
+    if (!runs) continue;
+    std::vector<float> G(std::size_t(ra * rb));
+    f(a.data(), ra, b.data(), rb, d, G.data());
+    double worst = 0;
+    for (std::ptrdiff_t i = 0; i < ra; ++i)
+      for (std::ptrdiff_t j = 0; j < rb; ++j) {
+        double ref = 0;
+        for (std::ptrdiff_t k = 0; k < d; ++k)
+          ref += double(a[std::size_t(i * d + k)]) * double(b[std::size_t(j * d + k)]);
+        worst = std::max(worst, std::abs(double(G[std::size_t(i * rb + j)]) - ref));
+      }
+    EXPECT_LT(worst / std::sqrt(double(d)), 1e-5) << worst;  // each |⟨a, b⟩| ~ √d
+    EXPECT_GT(worst, 0.0);  // float sums: not the double reference by accident
+  }
+}
+
 TEST(Distances, MatchNaiveDoubleAndThreadCount) {
   // Offset far from the origin: centring must keep float GEMM accurate.
   const int nA = 600, nB = 300, D = 700;
