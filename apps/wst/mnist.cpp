@@ -22,7 +22,7 @@ namespace {
 struct MnistOptions {
   lab::MnistConfig config;
   std::string out_dir = "out";
-  bool quick = false, all = false, no_cnn = false;
+  bool quick = false, all = false, no_cnn = false, full = false;
   std::string dataset = "mnist";
   std::optional<std::size_t> test_size;
   std::vector<std::string> models;
@@ -40,6 +40,11 @@ lab::MnistConfig finish_config(const MnistOptions& o) {
     cfg.cnn_options.min_steps = q.cnn_options.min_steps;
   }
   cfg.dataset = lab::parse_dataset(o.dataset, "--dataset");
+  cfg.full = o.full;
+  if (o.full && (o.sizes->count() > 0 || o.test_size || o.quick))
+    throw UsageError(std::string("--full trains on every training image and tests on the whole "
+                                 "official test set: drop ") +
+                     (o.sizes->count() > 0 ? "--sizes" : o.test_size ? "--test-size" : "--quick"));
   cfg.test_size = o.test_size.value_or(lab::idx_folder(cfg).empty() ? 2000 : 10000);
   cfg.test_size_given = o.test_size.has_value();
   cfg.cnn = !o.no_cnn;
@@ -81,6 +86,9 @@ void add_options(CLI::App* app, MnistOptions& o) {
   app->add_flag("--quick", o.quick,
                 "A subset that runs in about a minute: sizes 300 and 1000 (unless --sizes is "
                 "given), CNNs trained for at least 600 SGD steps instead of 1500");
+  app->add_flag("--full", o.full,
+                "The official protocol: train on every training image, test on the whole official "
+                "test set (IDX files: --dataset fashion-mnist or --idx-dir)");
   app->add_flag("--all", o.all, "Also every scattering variant (J, order, log) with each classifier");
   app->add_flag("--no-cnn", o.no_cnn, "Skip the CNNs");
   app->add_option("--models", o.models, "Only these models (comma-separated): " + model_list())

