@@ -81,8 +81,8 @@ Features compute_features(const MnistConfig& c, const MnistDigits& data, Benchma
         F.geometry[v.name()] = {order == 1 ? m1 : S.shape[1], S.shape[2], S.shape[3]};
       }
     report.stages.push_back({"features: scattering J=" + std::to_string(J), since(tj)});
-    progress.log("features: scattering J=" + std::to_string(J) + " of " + std::to_string(n_all) +
-                 " digits, " + std::to_string(S.shape[1]) + " channels of " +
+    progress.log("features: scattering J=" + std::to_string(J) + " of " + std::to_string(n_all) + " " +
+                 dataset_info(c.dataset).item + ", " + std::to_string(S.shape[1]) + " channels of " +
                  std::to_string(S.shape[2]) + "×" + std::to_string(S.shape[3]) + " (" +
                  num("%.1f s", since(tj)) + ")");
   }

@@ -106,6 +106,24 @@ TEST(MnistJob, ReadsOfficialIdxFiles) {
   const json* scat = result(report, "linear SVM", "scattering J=3 m=2 log", 200);
   ASSERT_TRUE(scat);
   EXPECT_LT((*scat)["test_error_percent"].get<double>(), 15.0);
+
+  // --full: every training digit and the whole test set, whatever the defaults say.
+  const Result full = run_cli("mnist --idx-dir " + dir +
+                              " --full --models 'linear SVM' --no-cnn --regression-size 0 --out " +
+                              out);
+  ASSERT_EQ(full.code, 0) << full.err;
+  const json f = json::parse(wst::test::read_file(out + "/mnist.json"));
+  EXPECT_EQ(f["data"]["test_digits"], 200);
+  EXPECT_EQ(f["data"]["training_sizes"], json::array({400}));
+  EXPECT_NE(f["data"]["protocol"].get<std::string>().find("official"), std::string::npos);
+  EXPECT_TRUE(result(f, "linear SVM", "scattering J=3 m=2 log", 400));
+  // It says what it is and cannot be combined with options that contradict it.
+  for (const char* extra : {" --sizes 100", " --test-size 100", " --quick"}) {
+    const Result bad = run_cli("mnist --idx-dir " + dir + " --full" + extra + " --out " + out);
+    EXPECT_EQ(bad.code, 2) << extra;
+    const std::string option = std::string(extra + 1).substr(0, std::string(extra + 1).find(' '));
+    EXPECT_NE(bad.err.find("drop " + option), std::string::npos) << bad.err;
+  }
 }
 
 // Fashion-MNIST from Debian's dataset-fashion-mnist (installed by the set-up): images, not digits.
@@ -131,6 +149,16 @@ TEST(MnistJob, FashionMnistFromItsInstalledIdxFiles) {
   const std::string md = wst::test::read_file(out + "/mnist.md");
   EXPECT_NE(md.find("# Fashion-MNIST"), std::string::npos);
   EXPECT_EQ(md.find("digits"), std::string::npos) << md;
+}
+
+// npm's 10 000 digits have no official split: --full says what it needs.
+TEST(MnistJob, FullNeedsOfficialIdxFiles) {
+  const std::string out = wst::test::temp_dir() + "/out";
+  const Result r = run_cli("mnist --full --no-cnn --out " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--full runs the official protocol"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--idx-dir"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(MnistJob, RejectsBadInputWithoutWritingOutputs) {
