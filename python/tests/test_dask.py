@@ -1,9 +1,11 @@
 """wst.dask on a real LocalCluster of 2 worker processes on the loopback interface: the
 distributed results are bit-identical to the local transform's, Zarr in and out, a worker killed
-mid-run is recovered, an unreachable scheduler fails within its timeout, and bad input raises
-the local errors with nothing left at ``out`` (docs/DASK.md)."""
+mid-run is recovered, an interrupted Zarr write resumes with only its missing chunks, an
+unreachable scheduler fails within its timeout, and bad input raises the local errors with
+nothing left at ``out`` (docs/DASK.md)."""
 import inspect
 import os
+import re
 import socket
 import time
 
@@ -131,15 +133,139 @@ def test_killed_worker_is_recovered(cluster, tmp_path):
     assert np.array_equal(y.compute(), wst.Scattering2D(J=2, shape=(28, 28), L=4)(x))
 
 
-def test_dying_workers_leave_nothing(cluster, tmp_path):
+def test_dying_workers_leave_a_resumable_partial(cluster, tmp_path):
     marker = tmp_path / "kill-always"
     marker.touch()
     S = _killing(wst.Scattering2D, str(marker), once=False)(J=2, shape=(28, 28), L=4)
+    x = _images(10, np.float32)
     out = tmp_path / "y.zarr"
     with pytest.raises(distributed.scheduler.KilledWorker) as info:
-        wd.scatter(S, _images(10, np.float32), chunk_size=5, out=out, scheduler=cluster)
-    assert any("nothing was written" in note for note in info.value.__notes__)
-    assert sorted(os.listdir(tmp_path)) == ["kill-always"]
+        wd.scatter(S, x, chunk_size=5, out=out, scheduler=cluster)
+    assert any("nothing was written" in note and "resumes" in note
+               for note in info.value.__notes__)
+    assert not out.exists() and len(_partials(out)) == 1
+    marker.unlink()  # the transform stops killing: the same call now completes
+    _settle(cluster)
+    y = wd.scatter(S, x, chunk_size=5, out=out, scheduler=cluster)
+    assert np.array_equal(y.compute(), wst.Scattering2D(J=2, shape=(28, 28), L=4)(x))
+    assert sorted(os.listdir(tmp_path)) == ["y.zarr"]
+
+
+def _settle(cluster):
+    """Wait for both workers and for the scheduler to forget the tasks of a failed run."""
+    cluster.wait_for_workers(2, timeout=60)
+    deadline = time.monotonic() + 30
+    while cluster.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)):
+        assert time.monotonic() < deadline, "the scheduler still holds tasks"
+        time.sleep(0.05)
+
+
+# ---- resuming an interrupted Zarr write ---------------------------------------------------------
+
+def _interrupting(cls, budget):
+    """A subclass of ``cls`` whose call on a chunk (more than one row) counts down the number in
+    the file ``budget`` and raises KeyboardInterrupt, as Ctrl-C would, when it finds 0 there
+    (removing the file); without the file it is ``cls``. Defined in a function, so that Dask's
+    cloudpickle ships the class by value."""
+    class Interrupting(cls):
+        budget_file = budget
+
+        def __call__(self, x):
+            if len(x) > 1 and os.path.exists(budget):
+                with open(budget) as f:
+                    left = int(f.read())
+                if left == 0:
+                    os.remove(budget)
+                    raise KeyboardInterrupt
+                with open(budget, "w") as f:
+                    f.write(str(left - 1))
+            return super().__call__(x)
+    return Interrupting
+
+
+def _interrupted(S, x, out, after):
+    """``scatter(S, x, chunk_size=4, out=out)`` in this process (Dask's synchronous scheduler:
+    one chunk after the other) interrupted after ``after`` chunks; returns the partial store."""
+    with open(S.budget_file, "w") as f:
+        f.write(str(after))
+    with dask.config.set(scheduler="synchronous"), pytest.raises(KeyboardInterrupt) as info:
+        wd.scatter(S, x, chunk_size=4, out=out)
+    assert any(f"keeps its {after} finished chunks" in note for note in info.value.__notes__)
+    assert not out.exists()
+    partial, = _partials(out)
+    assert len(os.listdir(partial / ".wst-done")) == after
+    return partial
+
+
+def _partials(out):
+    return list(out.parent.glob(f".{out.name}.wst-partial-*"))
+
+
+def _computed(cluster):
+    """Chunks transformed by the workers since the last call."""
+    counts = cluster.run(lambda: sum(__import__("wst.dask").dask._COMPUTED.values()))
+    cluster.run(lambda: __import__("wst.dask").dask._COMPUTED.clear())
+    return sum(counts.values())
+
+
+def _files(store):
+    return {name: (store / name).read_bytes() for name in sorted(os.listdir(store))}
+
+
+def _transform(tmp_path, cls=wst.Scattering2D, **params):
+    """An interrupting ``cls`` (default: Scattering2D, J=2, L=4) counting down tmp_path/budget."""
+    params = params or dict(J=2, shape=(28, 28), L=4)
+    return _interrupting(cls, str(tmp_path / "budget"))(**params)
+
+
+def _zarr_input(path, x):
+    zarr.open_array(str(path), mode="w", shape=x.shape, chunks=(8,) + x.shape[1:],
+                    dtype=x.dtype)[:] = x
+    return str(path)
+
+
+@pytest.mark.parametrize("source", ["numpy", "zarr"])
+def test_interrupted_write_resumes(cluster, tmp_path, source):
+    S = _transform(tmp_path)
+    x = _images(40, np.float32)  # 10 chunks of 4 rows
+    src = x if source == "numpy" else _zarr_input(tmp_path / "x.zarr", x)
+    out = tmp_path / "y.zarr"
+    partial = _interrupted(S, src, out, 3)
+    _computed(cluster)
+    y = wd.scatter(S, src, chunk_size=4, out=out, scheduler=cluster)
+    assert _computed(cluster) == 7  # the 3 finished chunks are kept, not computed again
+    assert not partial.exists() and not _partials(out)
+    fresh = tmp_path / "fresh.zarr"
+    wd.scatter(S, src, chunk_size=4, out=fresh, scheduler=cluster)
+    assert _computed(cluster) == 10
+    assert _files(out) == _files(fresh)  # every byte, .zarray and .zattrs included
+    assert [n for n in _files(out) if n.startswith(".")] == [".zarray", ".zattrs"]
+    assert np.array_equal(y.compute(), wst.Scattering2D(J=2, shape=(28, 28), L=4)(x))
+
+
+@pytest.mark.parametrize("change", ["parameter", "input", "zarr input", "resume=False"])
+def test_partial_of_another_job_is_discarded(cluster, tmp_path, change):
+    S = _transform(tmp_path)
+    x = _images(40, np.float32)
+    if change == "parameter":  # sigma_0: other numbers, the same shape
+        params = dict(J=2, shape=(8, 8, 8), L=2)
+        S = _transform(tmp_path, wst.HarmonicScattering3D, **params, sigma_0=1.0)
+        x = _images(40, np.float32, (8, 8, 8))
+    src = _zarr_input(tmp_path / "x.zarr", x) if change == "zarr input" else x
+    out = tmp_path / "y.zarr"
+    partial = _interrupted(S, src, out, 3)
+    kwargs = {"resume": False} if change == "resume=False" else {}
+    if change == "parameter":
+        S = _transform(tmp_path, wst.HarmonicScattering3D, **params, sigma_0=1.5)
+    elif change == "input":
+        x = src = x + 1
+    elif change == "zarr input":
+        zarr.open_array(src, mode="r+")[39] = x[39] = 0  # one chunk file rewritten
+    _computed(cluster)
+    y = wd.scatter(S, src, chunk_size=4, out=out, scheduler=cluster, **kwargs)
+    assert _computed(cluster) == 10  # started over
+    assert not partial.exists() and not _partials(out)
+    assert np.array_equal(y.compute(), S(x))
 
 
 def _closed_port():
@@ -175,6 +301,9 @@ def test_bad_input_raises_local_errors(cluster, tmp_path):
         wd.scatter(S, x, chunk_size=5, out=out, scheduler=cluster)
     assert any("rows 10:15 of x" in note for note in info.value.__notes__)
     assert os.listdir(tmp_path) == []  # nothing at out, no partial store
+    for bad in ("yes", None, 1):
+        with pytest.raises(TypeError, match=re.escape(f"resume={bad!r}: expected True or False")):
+            wd.scatter(S, x, out=out, resume=bad)
     with pytest.raises(ValueError, match="threads: must be an integer >= 1"):
         wd.scatter(S, x, threads=0)
     with pytest.raises(ValueError, match="out_type='list'"):
