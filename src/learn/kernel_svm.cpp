@@ -264,26 +264,33 @@ struct KernelFit {
     return train_libsvm(xs, std::move(ys), param, C, what);
   }
 
-  // score[g][c]: misclassified rows (SVC) or the sum of squared errors (SVR), over all folds.
-  std::vector<std::vector<double>> cv_scores(const Labels* labels, std::size_t& step,
-                                             std::size_t total) {
-    const std::size_t nC = opt.C_grid.size(), nG = opt.gamma_scales.size();
-    const std::size_t folds = std::size_t(opt.folds);
-    std::vector<int> fold;
-    if (classification)
-      fold = detail::stratified_folds(Labels(labels->begin(), labels->begin() + std::ptrdiff_t(m)),
-                                      opt.folds, opt.seed);
-    else
-      fold = detail::plain_folds(m, opt.folds, opt.seed);
+  // The fold of each cross-validation row: stratified by class (SVC), else a plain shuffle.
+  // Classes are ranked by label, so labels 0 … k−1 fold as stratified_folds folds them.
+  std::vector<int> cv_folds() const {
+    if (!classification) return detail::plain_folds(m, opt.folds, opt.seed);
+    std::vector<double> distinct(y.begin(), y.begin() + std::ptrdiff_t(m));
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    Labels rank(m);
+    for (std::size_t i = 0; i < m; ++i)
+      rank[i] = int(std::lower_bound(distinct.begin(), distinct.end(), y[i]) - distinct.begin());
+    return detail::stratified_folds(rank, opt.folds, opt.seed);
+  }
+
+  // The scores of the γ scales `gammas` (SvmGridScores: one row per γ, in this order).
+  SvmGridScores cv_scores(const std::vector<std::size_t>& gammas, std::size_t& step,
+                          std::size_t total) {
+    const std::size_t nC = opt.C_grid.size(), folds = std::size_t(opt.folds);
+    const std::vector<int> fold = cv_folds();
     std::vector<std::vector<std::size_t>> train_rows(folds), test_rows(folds);
     for (std::size_t i = 0; i < m; ++i)
       for (int f = 0; f < opt.folds; ++f)
         (fold[i] == f ? test_rows : train_rows)[std::size_t(f)].push_back(i);
     cv = KernelRows(m, std::string(what) + ": the cross-validation kernel of " +
                            std::to_string(m) + " rows");
-    std::vector<std::vector<double>> score(nG, std::vector<double>(nC, 0.0));
-    for (std::size_t g = 0; g < nG; ++g) {
-      write_cv_kernel(opt.gamma_scales[g] / median);
+    SvmGridScores score(gammas.size(), std::vector<double>(nC, 0.0));
+    for (std::size_t r = 0; r < gammas.size(); ++r) {
+      write_cv_kernel(opt.gamma_scales[gammas[r]] / median);
       const std::size_t jobs = nC * folds;
       std::vector<double> job_score(jobs, 0.0);
       detail::run_jobs(
@@ -302,7 +309,7 @@ struct KernelFit {
             if (opt.progress) opt.progress(step + done, total);
           });
       step += jobs;
-      for (std::size_t j = 0; j < jobs; ++j) score[g][j / folds] += job_score[j];
+      for (std::size_t j = 0; j < jobs; ++j) score[r][j / folds] += job_score[j];
     }
     cv = KernelRows();
     return score;
@@ -407,6 +414,36 @@ std::vector<FinalFit> fit_pairs(const KernelFit& k, double C, double gamma,
   return fits;
 }
 
+// The grid's scores: the local loop, or options.grid_runner given the cross-validation rows.
+SvmGridScores grid_scores(KernelFit& k, std::size_t& step, std::size_t total) {
+  const KernelSvmOptions& opt = k.opt;
+  const std::size_t nC = opt.C_grid.size(), nG = opt.gamma_scales.size();
+  if (!opt.grid_runner) {
+    std::vector<std::size_t> all(nG);
+    for (std::size_t g = 0; g < nG; ++g) all[g] = g;
+    return k.cv_scores(all, step, total);
+  }
+  FeatureMatrix head;
+  if (k.m < k.n) head = k.X.topRows(Eigen::Index(k.m));
+  const std::vector<double> y(k.y.begin(), k.y.begin() + std::ptrdiff_t(k.m));
+  KernelSvmOptions o = opt;
+  o.grid_runner = nullptr;
+  o.progress = nullptr;
+  SvmGridScores s = opt.grid_runner(k.m < k.n ? head : k.X, y, k.classification, o);
+  bool valid = s.size() == nG;
+  for (const auto& row : s) {
+    valid = valid && row.size() == nC;
+    for (double v : row) valid = valid && std::isfinite(v) && v >= 0;
+  }
+  if (!valid)
+    throw InputError(std::string(k.what) + ": the grid runner returned " +
+                     std::to_string(s.size()) + " rows of scores, not " + std::to_string(nG) +
+                     " rows (γ scales) of " + std::to_string(nC) + " finite values ≥ 0 (C)");
+  step += nC * nG * std::size_t(opt.folds);
+  if (opt.progress) opt.progress(step, total);
+  return s;
+}
+
 // What KernelSVC and KernelSVR share: the final LIBSVM models (one-versus-one pairs for SVC, one
 // model for SVR) on the union of their support vectors.
 struct SvmCore {
@@ -447,7 +484,7 @@ void SvmCore::fit(const FeatureMatrix& X, const std::vector<double>& y, const La
   std::size_t best_c = 0, best_g = 0;
   double best_score = std::numeric_limits<double>::quiet_NaN();
   if (cv)
-    best_score = best_grid_point(opt, k.cv_scores(labels, step, total), classification, m, best_c,
+    best_score = best_grid_point(opt, grid_scores(k, step, total), classification, m, best_c,
                                  best_g);
   k.D2.resize(0, 0);
 
@@ -593,6 +630,41 @@ double median_off_diagonal(const Eigen::MatrixXd& D2) {
   for (double x : v)
     if (x > 0) pos.push_back(x);
   return pos.empty() ? 1.0 : median(pos);
+}
+
+SvmGridScores svm_grid_scores(const FeatureMatrix& X, const std::vector<double>& y,
+                              bool classification, const KernelSvmOptions& o,
+                              const std::vector<std::size_t>& gammas) {
+  const char* what = "svm_grid_scores";
+  validate(o, what);
+  if (o.folds < 2)
+    throw UsageError(std::string(what) + ": folds = " + std::to_string(o.folds) +
+                     " is invalid (must be ≥ 2)");
+  for (std::size_t g : gammas)
+    if (g >= o.gamma_scales.size())
+      throw UsageError(std::string(what) + ": γ index " + std::to_string(g) +
+                       " is out of range (" + std::to_string(o.gamma_scales.size()) +
+                       " gamma_scales)");
+  detail::check_targets(X, y, what);
+  if (classification)
+    for (double v : y)
+      if (v != std::floor(v) || std::abs(v) > double(std::numeric_limits<int>::max()))
+        throw InputError(std::string(what) + ": label " + std::to_string(v) +
+                         " is not an integer (classification)");
+  KernelFit k(o, X, y, classification, what);
+  if (k.m > std::size_t(std::numeric_limits<int>::max() - 2))
+    throw InputError(std::string(what) + ": too many rows for LIBSVM");
+  if (k.m < std::size_t(o.folds))
+    throw InputError(std::string(what) + ": " + std::to_string(k.m) + " rows are too few for " +
+                     std::to_string(o.folds) + "-fold cross-validation");
+  svm_set_print_string_function(&quiet);
+  k.cv_distances();
+  k.set_parameters();
+  std::vector<std::size_t> rows = gammas;
+  if (rows.empty())
+    for (std::size_t g = 0; g < o.gamma_scales.size(); ++g) rows.push_back(g);
+  std::size_t step = 0;
+  return k.cv_scores(rows, step, rows.size() * o.C_grid.size() * std::size_t(o.folds));
 }
 
 // ---- KernelSVC --------------------------------------------------------------------------------

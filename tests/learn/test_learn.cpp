@@ -407,6 +407,64 @@ TEST(KernelSVC, SameResultForAnyThreadCountAndCvSubset) {
   EXPECT_TRUE(contains(message_of<wst::UsageError>([&] { (void)one.predict(d.X); }), "moved"));
 }
 
+// A grid runner gets the cross-validation rows and the options; scores from svm_grid_scores,
+// one γ at a time (as a cluster computes them), give the local fit bit for bit, and the
+// runner's table decides the chosen (C, γ).
+TEST(KernelSVC, GridRunnerReceivesTheRequestAndDecides) {
+  const Data d = blobs(4, 100, 20, 3.0, 5);
+  wl::KernelSvmOptions o;
+  o.cv_max_rows = 300;
+  o.threads = 2;
+  wl::KernelSVC local(o);
+  local.fit(d.X, d.y);
+  int calls = 0;
+  o.grid_runner = [&](const FeatureMatrix& X, const std::vector<double>& y, bool classification,
+                      const wl::KernelSvmOptions& r) {
+    ++calls;
+    EXPECT_TRUE(X == d.X.topRows(300));
+    EXPECT_EQ(y, std::vector<double>(d.y.begin(), d.y.begin() + 300));
+    EXPECT_TRUE(classification);
+    EXPECT_FALSE(r.grid_runner);
+    EXPECT_EQ(r.C_grid, o.C_grid);
+    wl::KernelSvmOptions one = r;
+    one.threads = 1;
+    wl::SvmGridScores s;
+    for (std::size_t g = 0; g < r.gamma_scales.size(); ++g)
+      s.push_back(wl::svm_grid_scores(X, y, classification, one, {g}).front());
+    const std::vector<double> all(d.y.begin(), d.y.end());  // the first 300 rows are used
+    EXPECT_EQ(s, wl::svm_grid_scores(d.X, all, true, r));
+    return s;
+  };
+  wl::KernelSVC remote(o);
+  remote.fit(d.X, d.y);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(remote.C(), local.C());
+  EXPECT_EQ(remote.gamma(), local.gamma());
+  EXPECT_EQ(remote.cv_error_percent(), local.cv_error_percent());
+  EXPECT_EQ(remote.predict(d.X), local.predict(d.X));
+  // The runner's table decides: its only zero is at γ scale 2, C = 100.
+  o.grid_runner = [](const FeatureMatrix&, const std::vector<double>&, bool,
+                     const wl::KernelSvmOptions&) {
+    return wl::SvmGridScores{{5, 5, 5}, {5, 5, 5}, {5, 5, 0}};
+  };
+  wl::KernelSVC chosen(o);
+  chosen.fit(d.X, d.y);
+  EXPECT_EQ(chosen.C(), 100.0);
+  EXPECT_EQ(chosen.cv_error_percent(), 0.0);
+  wl::KernelSvmOptions fixed = o;  // the same point without cross-validation
+  fixed.grid_runner = nullptr;
+  fixed.C_grid = {100.0};
+  fixed.gamma_scales = {2.0};
+  wl::KernelSVC f(fixed);
+  f.fit(d.X, d.y);
+  EXPECT_EQ(chosen.gamma(), f.gamma());
+  EXPECT_EQ(chosen.predict(d.X), f.predict(d.X));
+  o.grid_runner = [](const FeatureMatrix&, const std::vector<double>&, bool,
+                     const wl::KernelSvmOptions&) { return wl::SvmGridScores{{1, 2}}; };
+  wl::KernelSVC bad(o);
+  EXPECT_TRUE(contains(message_of<wst::InputError>([&] { bad.fit(d.X, d.y); }), "grid runner"));
+}
+
 TEST(LinearClassifier, BothLossesSeparateBlobs) {
   const Data d = blobs(3, 80, 10, 8.0, 21);
   for (auto loss : {wl::LinearLoss::squared_hinge, wl::LinearLoss::logistic}) {
@@ -599,6 +657,40 @@ TEST(KernelSVR, FitsASine) {
   EXPECT_LT(svr.cv_rmse(), o.epsilon);
   EXPECT_GT(svr.C(), 0.0);
   EXPECT_GT(svr.gamma(), 0.0);
+}
+
+// ε-SVR through a grid runner (svm_grid_scores, regression) is the local fit, bit for bit;
+// svm_grid_scores rejects what it cannot score.
+TEST(KernelSVR, GridRunnerGivesTheLocalFitAndBadRequestsFail) {
+  const int n = 120;
+  FeatureMatrix X(n, 1);
+  std::vector<double> y(n);
+  for (int i = 0; i < n; ++i) {
+    X(i, 0) = float(2 * M_PI * ((i * 37) % n) / n);
+    y[std::size_t(i)] = std::sin(double(X(i, 0)));
+  }
+  wl::KernelSvmOptions o;
+  o.epsilon = 0.05;
+  wl::KernelSVR local(o);
+  local.fit(X, y);
+  o.grid_runner = [](const FeatureMatrix& A, const std::vector<double>& b, bool classification,
+                     const wl::KernelSvmOptions& r) {
+    EXPECT_FALSE(classification);
+    return wl::svm_grid_scores(A, b, classification, r);
+  };
+  wl::KernelSVR remote(o);
+  remote.fit(X, y);
+  EXPECT_EQ(remote.cv_rmse(), local.cv_rmse());
+  EXPECT_EQ(remote.C(), local.C());
+  EXPECT_EQ(remote.predict(X), local.predict(X));
+  o.grid_runner = nullptr;
+  EXPECT_TRUE(contains(message_of<wst::UsageError>([&] { wl::svm_grid_scores(X, y, false, o, {3}); }),
+                       "γ index 3"));
+  EXPECT_TRUE(contains(message_of<wst::InputError>([&] { wl::svm_grid_scores(X, y, true, o); }),
+                       "not an integer"));
+  o.folds = 1;
+  EXPECT_TRUE(contains(message_of<wst::UsageError>([&] { wl::svm_grid_scores(X, y, false, o); }),
+                       "folds"));
 }
 
 // ---- bad inputs -------------------------------------------------------------------------------

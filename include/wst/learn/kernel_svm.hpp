@@ -14,6 +14,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -33,6 +34,20 @@ Eigen::MatrixXd squared_distances(const FeatureMatrix& A, const FeatureMatrix& B
 // positive entries). InputError if not square.
 double median_off_diagonal(const Eigen::MatrixXd& D2);
 
+struct KernelSvmOptions;
+
+// scores[g][c] of the cross-validation grid, γ scale g by C c: misclassified rows (SVC) or the
+// sum of squared errors (SVR), summed over the folds.
+using SvmGridScores = std::vector<std::vector<double>>;
+
+// Computes the whole grid's scores elsewhere (e.g. on a cluster) in place of the local loop.
+// Called with the m = min(n, cv_max_rows) cross-validation rows, their labels or targets and
+// the options (grid_runner and progress cleared); must return what
+// svm_grid_scores(X, y, classification, options) returns, every γ scale and every C.
+using SvmGridRunner = std::function<SvmGridScores(
+    const FeatureMatrix& X, const std::vector<double>& y, bool classification,
+    const KernelSvmOptions& options)>;
+
 struct KernelSvmOptions {
   std::vector<double> C_grid = {1.0, 10.0, 100.0};
   std::vector<double> gamma_scales = {0.5, 1.0, 2.0};  // γ = scale / median‖xi − xj‖²
@@ -50,7 +65,21 @@ struct KernelSvmOptions {
   std::uint64_t seed = 0;
   Progress progress;  // steps = grid size × folds (0 without cross-validation) + final fits
                      // (SVC: k(k − 1)/2 pairs of classes; SVR: 1)
+  // Empty: the grid is scored here. Set: it scores the grid instead (InputError if its table
+  // is not gamma_scales × C_grid of finite values ≥ 0); the fit then goes on as usual.
+  SvmGridRunner grid_runner;
 };
+
+// The cross-validation scores of the Gaussian SVM on the first m = min(n, cv_max_rows) rows of
+// X, for the γ scales of `gammas` (indices into o.gamma_scales; empty: all) and every C:
+// exactly what KernelSVC::fit (classification: y holds integer labels) and KernelSVR::fit
+// compute, bit for bit (the same rows, folds and seed), whatever o.threads. γ is
+// scale / median‖xi − xj‖² over these rows. UsageError on bad options (folds < 2 included) or
+// an index out of range; InputError on bad data (NaN/Inf, size mismatch, non-integer labels,
+// fewer rows than folds).
+SvmGridScores svm_grid_scores(const FeatureMatrix& X, const std::vector<double>& y,
+                              bool classification, const KernelSvmOptions& o,
+                              const std::vector<std::size_t>& gammas = {});
 
 // C-SVC: labels 0 … k−1 (k ≥ 2).
 class KernelSVC {
