@@ -124,6 +124,17 @@ def test_threads_do_not_change_the_result():
     assert np.array_equal(one, three)
 
 
+def test_unaligned_input_is_copied():
+    S = wst.HarmonicScattering3D(J=2, shape=(8, 8, 8), L=2)
+    x = np.random.default_rng(5).standard_normal((4, 8, 8, 8)).astype(np.float32)
+    raw = bytearray(x.nbytes + 1)
+    unaligned = np.frombuffer(raw, np.float32, offset=1, count=x.size).reshape(x.shape)
+    unaligned[...] = x
+    assert not unaligned.flags.aligned
+    expected = S(x)
+    np.testing.assert_array_equal(S(unaligned), expected)
+
+
 def test_sklearn_transformer():
     from sklearn.base import clone
     from sklearn.linear_model import Ridge

@@ -150,7 +150,11 @@ class HarmonicScattering3D:
         if x.dtype not in (np.float32, np.float64):
             raise kymatio_error(TypeError, 'The input should be real.',
                                 f'x has dtype {x.dtype}: expected float32 or float64')
-        return np.ascontiguousarray(x, dtype=x.dtype.newbyteorder('='))
+        target = x.dtype.newbyteorder('=')
+        if x.dtype != target or not x.flags.c_contiguous or not x.flags.aligned:
+            # np.ascontiguousarray may keep an unaligned buffer; np.array(copy=True) does not.
+            x = np.array(x, dtype=target, order='C', copy=True)
+        return x
 
     def meta(self):
         """Per path: 'order', 'j1', 'j2' (-1 for order 1), int64 arrays."""
