@@ -10,6 +10,7 @@ namespace py = pybind11;
 
 namespace wst::python {
 void bind_harmonic_scattering_3d(py::module_& m);  // harmonic_scattering_3d.cpp
+void bind_learn(py::module_& m);                   // learn.cpp
 }
 
 PYBIND11_MODULE(_wst, m) {
@@ -33,4 +34,5 @@ PYBIND11_MODULE(_wst, m) {
   wst::python::bind_time_frequency_scattering(m);
   wst::python::bind_lab(m);
   wst::python::bind_harmonic_scattering_3d(m);
+  wst::python::bind_learn(m);
 }
