@@ -28,6 +28,7 @@ struct MnistOptions {
   std::vector<std::string> models;
   CLI::Option* sizes = nullptr;
   CLI::Option* regression_size = nullptr;
+  CLI::Option* scheduler = nullptr;
 };
 
 // The configuration as run: --quick's defaults, checked sizes, the jobs.
@@ -45,6 +46,8 @@ lab::MnistConfig finish_config(const MnistOptions& o) {
     throw UsageError(std::string("--full trains on every training image and tests on the whole "
                                  "official test set: drop ") +
                      (o.sizes->count() > 0 ? "--sizes" : o.test_size ? "--test-size" : "--quick"));
+  if (o.scheduler->count() > 0 && cfg.scheduler.empty())
+    throw UsageError("--scheduler: empty address (give one such as tcp://HOST:8786)");
   cfg.test_size = o.test_size.value_or(lab::idx_folder(cfg).empty() ? 2000 : 10000);
   cfg.test_size_given = o.test_size.has_value();
   cfg.cnn = !o.no_cnn;
@@ -93,6 +96,10 @@ void add_options(CLI::App* app, MnistOptions& o) {
   app->add_flag("--no-cnn", o.no_cnn, "Skip the CNNs");
   app->add_option("--models", o.models, "Only these models (comma-separated): " + model_list())
       ->delimiter(',');
+  o.scheduler = app->add_option(
+      "--scheduler", c.scheduler,
+      "Address of a Dask scheduler (tcp://HOST:8786) that scores the Gaussian SVMs' "
+      "cross-validation grids; checked first (10 s). Workers need wst's Python module");
   c.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   app->add_option("--threads", c.threads, "Threads, 1 to 4096 (default: all cores)")
       ->check(CLI::Range(1, 4096))

@@ -9,6 +9,7 @@
 
 #include "mnist_job.hpp"
 #include "progress_board.hpp"
+#include "wst/lab/dask_search.hpp"
 #include "wst/lab/mnist_benchmark.hpp"
 #include "wst/support/atomic_file.hpp"
 #include "wst/support/error.hpp"
@@ -44,6 +45,7 @@ void check_output_folder(const std::string& out_dir) {
 }  // namespace
 
 void run_mnist_job(const lab::MnistConfig& config, const std::string& out_dir) {
+  if (!config.scheduler.empty()) lab::check_dask_scheduler(config.scheduler);  // before any file
   check_output_folder(out_dir);
   lab::MnistReport report;
   {

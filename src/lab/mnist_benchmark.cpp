@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "wst/lab/dask_search.hpp"
 #include "wst/lab/mnist_digits.hpp"
 #include "wst/lab/scattering_features.hpp"
 #include "wst/learn/split.hpp"
@@ -234,6 +235,7 @@ MnistReport run_mnist(const MnistConfig& config, BenchmarkProgress& progress) {
   validate(config);
   const auto t_all = Clock::now();
   MnistConfig c = config;
+  if (!c.scheduler.empty()) c.svm_options.grid_runner = dask_grid_runner(c.scheduler);
   std::sort(c.sizes.begin(), c.sizes.end());
   c.sizes.erase(std::unique(c.sizes.begin(), c.sizes.end()), c.sizes.end());
   MnistReport report;

@@ -158,6 +158,10 @@ void details(std::ostringstream& md, const MnistReport& r) {
   for (const auto& [stage, s] : r.stages) md << "| " << stage << " | " << num("%.1f", s) << " |\n";
   md << "\nThreads: " << r.config.threads << " (CNNs train on one thread of their own). Seed: "
      << r.config.seed << ".\n";
+  if (!r.config.scheduler.empty())
+    md << "\nThe Gaussian SVMs' and ε-SVRs' cross-validation grids were scored on the Dask "
+          "cluster at "
+       << r.config.scheduler << ".\n";
   for (const auto& note : r.notes) md << "\n" << note << '\n';
 }
 
@@ -211,6 +215,7 @@ json to_json(const MnistReport& r) {
                                           : "nested training sets"},
                {"seed", r.config.seed}};
   j["threads"] = r.config.threads;
+  j["scheduler"] = r.config.scheduler.empty() ? json(nullptr) : json(r.config.scheduler);
   j["feature_dimensions"] = r.feature_dims;
   json results = json::array();
   for (const auto& x : r.results) {

