@@ -109,6 +109,7 @@ class Cnn final : public Classifier {
     return std::to_string(net_.loss_history().size()) + " epochs";
   }
   std::vector<double> loss() const override { return net_.loss_history(); }
+  FeatureMatrix scores(const FeatureMatrix& X) const override { return net_.logits(X); }
 
  private:
   static learn::CnnClassifier make(Model m, const ClassifierSettings& s) {

@@ -25,7 +25,8 @@ const DatasetInfo& dataset_info(Dataset d) {
         {{300, 5.6}, {1000, 2.6}, {2000, 1.8}, {5000, 1.4}}},
        {"affine PCA", "scattering", "Bruna & Mallat 2013, Table 4",
         {{300, 4.7}, {1000, 2.3}, {2000, 1.3}, {5000, 1.03}, {60000, 0.43}}}},
-      3};
+      3,
+      false};
   static const DatasetInfo fashion{
       "fashion-mnist",
       "Fashion-MNIST",
@@ -36,7 +37,8 @@ const DatasetInfo& dataset_info(Dataset d) {
       {fashion_row("SVM", "HOG", 0.926), fashion_row("2 conv + pooling", "pixels", 0.916),
        fashion_row("GRU + SVM with dropout", "pixels", 0.897),
        fashion_row("ResNet18 (augmented)", "pixels", 0.949)},
-      2};
+      2,
+      true};
   return d == Dataset::mnist ? mnist : fashion;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "wst/lab/dask_search.hpp"
@@ -28,7 +29,11 @@ struct Features {
   std::map<std::string, std::array<std::size_t, 3>> geometry;  // channels, rows, cols
 };
 
-using TrainTest = std::pair<FeatureMatrix, FeatureMatrix>;
+// The standardised rows of a training set and of the test set; with mirror images, the training
+// rows are followed by theirs and `test_mirror` holds the test rows' (else it is empty).
+struct TrainTest {
+  FeatureMatrix train, test, test_mirror;
+};
 
 // What the two tracks share: the digits, the features and the report being filled.
 struct Bench {
@@ -54,6 +59,42 @@ struct Bench {
     report.results.push_back(std::move(r));
   }
 };
+
+// The feature sets of the left–right mirror images (x → 27 − x) are named with this suffix.
+const std::string kMirrored = " mirrored";
+
+// For the CNNs of a data set whose classes a mirror does not change: the features they train on,
+// also of the mirrored images (of every row; only the training rows are used).
+void add_mirrored(const MnistConfig& c, const MnistDigits& data, Features& F,
+                  BenchmarkProgress& progress, MnistReport& report) {
+  std::set<std::string> names;
+  for (const MnistJob& j : c.jobs)
+    if (c.cnn && is_cnn(j.model)) names.insert(j.model == Model::lenet5 ? "pixels" : j.features);
+  if (names.empty()) return;
+  const auto t = Clock::now();
+  const std::size_t n_all = data.labels.size(), side = 28;
+  std::vector<float> mirror(data.images.size());
+  for (std::size_t r = 0; r < n_all * side; ++r)
+    std::reverse_copy(data.images.begin() + long(r * side), data.images.begin() + long((r + 1) * side),
+                      mirror.begin() + long(r * side));
+  if (names.contains("pixels")) {
+    FeatureMatrix P(long(n_all), long(side * side));
+    std::copy(mirror.begin(), mirror.end(), P.data());
+    F.sets["pixels" + kMirrored] = std::move(P);
+  }
+  for (int J : c.scattering_J) {
+    std::vector<ScatteringVariant> wanted;
+    for (int order : {1, 2})
+      for (bool lg : {false, true})
+        if (names.contains(ScatteringVariant{J, order, lg}.name())) wanted.push_back({J, order, lg});
+    if (wanted.empty()) continue;
+    const Array<float> S = scatter_digits(mirror, n_all, J, c.threads, [](std::size_t) {});
+    for (const ScatteringVariant& v : wanted)
+      F.sets[v.name() + kMirrored] = variant_features(S, 1 + std::size_t(J) * 8, v);
+  }
+  report.stages.push_back({"features: mirror images", since(t)});
+  progress.log("features: mirror images for the CNNs (" + num("%.1f s", since(t)) + ")");
+}
 
 // Pixels, and the four scattering variants (order 1 or 2, log or not) of each J.
 Features compute_features(const MnistConfig& c, const MnistDigits& data, BenchmarkProgress& progress,
@@ -87,32 +128,65 @@ Features compute_features(const MnistConfig& c, const MnistDigits& data, Benchma
                  std::to_string(S.shape[2]) + "×" + std::to_string(S.shape[3]) + " (" +
                  num("%.1f s", since(tj)) + ")");
   }
+  if (dataset_info(c.dataset).mirror_invariant) add_mirrored(c, data, F, progress, report);
   report.stages.push_back({"features (all)", since(t)});
-  for (const auto& [name, X] : F.sets) report.feature_dims[name] = std::size_t(X.cols());
+  for (const auto& [name, X] : F.sets)
+    if (!name.ends_with(kMirrored)) report.feature_dims[name] = std::size_t(X.cols());
   return F;
 }
 
 // The training and test rows of a feature set. Pixels stay as they are, in [0, 1]:
 // standardising them would blow up the nearly constant border pixels (it raises the Gaussian
 // SVM's error at 1000 digits from 7.5 % to 11.4 %, see docs/LEARNING.md). Scattering features
-// are standardised on the training rows.
-TrainTest train_test(const Bench& b, const std::string& name, std::size_t n) {
+// are standardised on the training rows. With `mirrored` (CNNs, when the set has mirror images),
+// the mirror images' rows are added, standardised like the originals.
+TrainTest train_test(const Bench& b, const std::string& name, std::size_t n, bool mirrored = false) {
   const FeatureMatrix& X = b.F.sets.at(name);
-  FeatureMatrix Xtr = learn::select_rows(X, b.train_rows(n)), Xte = learn::select_rows(X, b.test_rows);
-  if (name == "pixels") return {std::move(Xtr), std::move(Xte)};
-  const auto z = learn::Standardizer::fit(Xtr);
-  return {z.transform(Xtr), z.transform(Xte)};
+  TrainTest t{learn::select_rows(X, b.train_rows(n)), learn::select_rows(X, b.test_rows), {}};
+  if (mirrored) {
+    const FeatureMatrix& M = b.F.sets.at(name + kMirrored);
+    FeatureMatrix both(2 * t.train.rows(), t.train.cols());
+    both << t.train, learn::select_rows(M, b.train_rows(n));
+    t.train = std::move(both);
+    t.test_mirror = learn::select_rows(M, b.test_rows);
+  }
+  if (name == "pixels") return t;
+  const auto z = learn::Standardizer::fit(t.train.topRows(long(n)));
+  t.train = z.transform(t.train);
+  t.test = z.transform(t.test);
+  if (mirrored) t.test_mirror = z.transform(t.test_mirror);
+  return t;
 }
 
-// Fits one model on a training set of n digits and measures its test error.
+// The class with the highest summed score over a test row and its mirror image.
+Labels predict_with_mirror(const Classifier& model, const FeatureMatrix& X, const FeatureMatrix& M) {
+  const FeatureMatrix sum = model.scores(X) + model.scores(M);
+  Labels out(std::size_t(sum.rows()));
+  for (Eigen::Index i = 0; i < sum.rows(); ++i) {
+    Eigen::Index best = 0;
+    sum.row(i).maxCoeff(&best);
+    out[std::size_t(i)] = int(best);
+  }
+  return out;
+}
+
+// Fits one model on a training set of n digits and measures its test error. With mirror images
+// (train_test(…, true)) the test images are classified with theirs (the summed class scores).
 MnistResult evaluate(Bench& b, const MnistJob& j, std::size_t n, const TrainTest& sets,
                      const ClassifierSettings& s, Clock::time_point start) {
-  const Labels y = learn::select(b.data.labels, b.train_rows(n));
+  Labels y = learn::select(b.data.labels, b.train_rows(n));
+  const bool mirrored = sets.test_mirror.rows() > 0;
+  if (mirrored) {
+    const Labels originals = y;
+    y.insert(y.end(), originals.begin(), originals.end());
+  }
   const auto model = make_classifier(j.model, s);
-  model->fit(sets.first, y);
+  model->fit(sets.train, y);
   MnistResult r{j.model, j.features, n, 0, 0, "", {}};
-  r.error_percent = learn::error_percent(model->predict(sets.second), b.test_labels);
-  r.detail = model->detail();
+  const Labels predicted =
+      mirrored ? predict_with_mirror(*model, sets.test, sets.test_mirror) : model->predict(sets.test);
+  r.error_percent = learn::error_percent(predicted, b.test_labels);
+  r.detail = model->detail() + (mirrored ? ", with mirror images" : "");
   r.params = model->params();
   r.loss = model->loss();
   r.seconds = since(start);
@@ -146,7 +220,7 @@ void run_cnns(Bench& b, const std::vector<MnistJob>& jobs, int track) {
       s.cnn_options.progress = [&b, track, base, step](int e, int epochs, double) {
         b.progress.update(track, base + step * e / epochs);
       };
-      b.record(evaluate(b, j, n, train_test(b, name, n), s, tj));
+      b.record(evaluate(b, j, n, train_test(b, name, n, b.F.sets.contains(name + kMirrored)), s, tj));
       done += step;
       b.progress.update(track, done);
     }

@@ -143,26 +143,27 @@ class LeNet5 final : public Net {
 class ScatteringHead final : public Net {
  public:
   ScatteringHead(std::int64_t channels, std::int64_t rows, std::int64_t cols, Activation a,
-                 std::shared_ptr<const DifferentiableTransform> front = nullptr)
-      : act_(a) {
+                 std::int64_t width, std::shared_ptr<const DifferentiableTransform> front = nullptr)
+      : act_(a), width_(width) {
     namespace nn = torch::nn;
     if (front) front_ = register_module("scattering", Scattering(std::move(front)));
-    conv_ = register_module("conv", nn::Conv2d(nn::Conv2dOptions(channels, 64, 3).padding(1)));
-    // 64·⌊rows/2⌋·⌊cols/2⌋ → 128
-    fc1_ = register_module(
-        "fc1", nn::Conv2d(nn::Conv2dOptions(64, 128, torch::ExpandingArray<2>({rows / 2, cols / 2}))));
-    out_ = register_module("fc2", nn::Linear(128, kClasses));
+    conv_ = register_module("conv", nn::Conv2d(nn::Conv2dOptions(channels, width, 3).padding(1)));
+    // w·⌊rows/2⌋·⌊cols/2⌋ → 2w
+    fc1_ = register_module("fc1", nn::Conv2d(nn::Conv2dOptions(
+                                      width, 2 * width, torch::ExpandingArray<2>({rows / 2, cols / 2}))));
+    out_ = register_module("fc2", nn::Linear(2 * width, kClasses));
   }
   torch::Tensor hidden(const torch::Tensor& x) override {
     const torch::Tensor maps = front_ ? front_->forward(x) : x;          // channels × r × c
-    auto h = torch::max_pool2d(rho(conv_->forward(maps), act_), {2, 2});  // 64 × ⌊r/2⌋ × ⌊c/2⌋
-    return rho(fc1_->forward(h), act_).flatten(1);                     // 128
+    auto h = torch::max_pool2d(rho(conv_->forward(maps), act_), {2, 2});  // w × ⌊r/2⌋ × ⌊c/2⌋
+    return rho(fc1_->forward(h), act_).flatten(1);                     // 2w
   }
-  std::int64_t hidden_width() const override { return 128; }
+  std::int64_t hidden_width() const override { return 2 * width_; }
   const torch::nn::Conv2d& first_conv() const override { return conv_; }
 
  private:
   Activation act_;
+  std::int64_t width_;
   Scattering front_{nullptr};
   torch::nn::Conv2d conv_{nullptr}, fc1_{nullptr};
 };
@@ -171,6 +172,8 @@ void check_options(const CnnOptions& o) {
   auto bad = [](const std::string& what) { throw UsageError("CnnOptions." + what); };
   if (o.epochs < 1) bad("epochs must be >= 1 (got " + std::to_string(o.epochs) + ")");
   if (o.min_steps < 0) bad("min_steps must be >= 0 (got " + std::to_string(o.min_steps) + ")");
+  if (o.head_width < 1 || o.head_width > 4096)
+    bad("head_width must be in [1, 4096] (got " + std::to_string(o.head_width) + ")");
   if (o.batch_size < 1)
     bad("batch_size must be >= 1 (got " + std::to_string(o.batch_size) + ")");
   if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate))
@@ -221,7 +224,8 @@ struct CnnClassifier::Impl {
   std::shared_ptr<Net> make_net() const {  // caller holds torch_mutex()
     torch::manual_seed(options.seed);
     if (lenet) return std::make_shared<LeNet5>(options.activation);
-    return std::make_shared<ScatteringHead>(channels, rows, cols, options.activation, front);
+    return std::make_shared<ScatteringHead>(channels, rows, cols, options.activation,
+                                            options.head_width, front);
   }
   std::int64_t width() const {
     std::int64_t w = 1;
@@ -430,6 +434,25 @@ Labels CnnClassifier::predict(const FeatureMatrix& X) const {
   return out;
 }
 
+FeatureMatrix CnnClassifier::logits(const FeatureMatrix& X) const {
+  const Impl& m = live(impl_);
+  m.check_fitted("logits");
+  m.check_input(X, "logits");
+  const std::int64_t n = X.rows();
+  FeatureMatrix out(n, kClasses);
+  std::lock_guard lock(torch_mutex());
+  OneThread one_thread;
+  torch::NoGradGuard no_grad;
+  m.net->eval();
+  for (std::int64_t begin = 0; begin < n; begin += kInferenceBatch) {
+    const std::int64_t end = std::min(n, begin + kInferenceBatch);
+    torch::Tensor f = m.net->forward(m.view(X, begin, end)).contiguous();
+    std::memcpy(out.data() + begin * kClasses, f.data_ptr<float>(),
+                static_cast<std::size_t>((end - begin) * kClasses) * sizeof(float));
+  }
+  return out;
+}
+
 FeatureMatrix CnnClassifier::penultimate(const FeatureMatrix& X) const {
   const Impl& m = live(impl_);
   m.check_fitted("penultimate");
@@ -557,6 +580,7 @@ wst_cnn_module_api() {
       [](const void* p, const FeatureMatrix& X, const Labels& y) {
         return self(p).input_gradient(X, y);
       },
+      [](const void* p, const FeatureMatrix& X) { return self(p).logits(X); },
   };
   return &api;
 }

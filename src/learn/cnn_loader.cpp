@@ -118,6 +118,10 @@ Labels CnnClassifier::predict(const FeatureMatrix& X) const {
   const auto& m = live(impl_);
   return m.api->predict(m.object, X);
 }
+FeatureMatrix CnnClassifier::logits(const FeatureMatrix& X) const {
+  const auto& m = live(impl_);
+  return m.api->logits(m.object, X);
+}
 FeatureMatrix CnnClassifier::penultimate(const FeatureMatrix& X) const {
   const auto& m = live(impl_);
   return m.api->penultimate(m.object, X);

@@ -29,10 +29,11 @@ struct CnnModuleApi {
                              const CnnOptions&);                              // since version 3
   double (*loss)(const void*, const FeatureMatrix&, const Labels&);           // since version 3
   FeatureMatrix (*input_gradient)(const void*, const FeatureMatrix&, const Labels&);  // since 3
+  FeatureMatrix (*logits)(const void*, const FeatureMatrix&);                        // since 4
 };
 
 // Bumped whenever the table or the types crossing it change; the loader refuses any other.
-inline constexpr int kCnnModuleVersion = 3;
+inline constexpr int kCnnModuleVersion = 4;
 
 }  // namespace wst::learn::detail
 

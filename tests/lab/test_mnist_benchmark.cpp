@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "test_support.hpp"
 #include "wst/lab/classifier.hpp"
 #include "wst/lab/mnist_benchmark.hpp"
+#include "wst/learn/cnn.hpp"
 #include "wst/support/error.hpp"
 
 namespace {
@@ -106,7 +108,7 @@ TEST(MnistBenchmark, MarkdownAndJsonHoldTheRows) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   const std::vector<std::string> expected = {
-      "data",      "threads",        "feature_dimensions",        "results",
+      "data",      "threads",        "scheduler",        "feature_dimensions",        "results",
       "rotation_regression", "bruna_mallat_2013_table_4", "published", "against_goals",
       "seconds_per_stage", "notes"};
   EXPECT_EQ(keys, expected);
@@ -284,4 +286,35 @@ TEST(MnistBenchmark, SizesAreSortedAndDeduplicated) {
   ASSERT_EQ(r.results.size(), 2u);
   EXPECT_EQ(r.results[0].size, 100u);
   EXPECT_TRUE(r.regression.empty());
+}
+
+// Fashion-MNIST's classes survive a left–right mirror, so its CNNs also train on the mirror
+// images and classify each test image with its mirror image; MNIST's digits do not.
+TEST(MnistBenchmark, FashionCnnsUseMirrorImagesAndMnistsDoNot) {
+  if (!wst::learn::cnn_available()) GTEST_SKIP() << "no libtorch";
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  for (const auto dataset : {wst::lab::Dataset::fashion_mnist, wst::lab::Dataset::mnist}) {
+    wst::lab::MnistConfig c = small();
+    c.dataset = dataset;
+    c.sizes = {100};
+    c.test_size = 100;
+    c.test_size_given = true;
+    c.cnn = true;
+    c.cnn_options.min_steps = 20;
+    c.cnn_options.epochs = 2;
+    c.regression_size = 0;
+    c.jobs = {{Model::lenet5, "pixels"}, {Model::scattering_cnn, "scattering J=2 m=2 log"}};
+    const wst::lab::MnistReport r = wst::lab::run_mnist(c);
+    ASSERT_EQ(r.results.size(), 2u);
+    const bool fashion = dataset == wst::lab::Dataset::fashion_mnist;
+    for (const auto& res : r.results) {
+      EXPECT_EQ(res.detail.find("with mirror images") != std::string::npos, fashion) << res.detail;
+      EXPECT_LT(res.error_percent, 90.0);  // better than chance after two epochs
+    }
+    bool stage = false;
+    for (const auto& [name, s] : r.stages) stage = stage || name == "features: mirror images";
+    EXPECT_EQ(stage, fashion);
+    EXPECT_EQ(r.feature_dims.count("pixels mirrored"), 0u);  // not a feature set of the table
+  }
 }

@@ -200,6 +200,17 @@ TEST(Cnn, ScatteringHeadLearns) {
   const FeatureMatrix p = net.penultimate(test.X);
   EXPECT_EQ(p.rows(), test.X.rows());
   EXPECT_EQ(p.cols(), 128);
+  // The logits: one row of 10 per input, whose argmax is the prediction.
+  const FeatureMatrix f = net.logits(test.X);
+  ASSERT_EQ(f.rows(), test.X.rows());
+  ASSERT_EQ(f.cols(), 10);
+  const auto labels = net.predict(test.X);
+  for (Eigen::Index i = 0; i < f.rows(); ++i) {
+    Eigen::Index best = 0;
+    f.row(i).maxCoeff(&best);
+    EXPECT_EQ(int(best), labels[std::size_t(i)]) << i;
+  }
+  EXPECT_GT(f.cwiseAbs().maxCoeff(), 0.0f);
 }
 
 TEST(Cnn, SigmoidRuns) {
@@ -224,6 +235,7 @@ TEST(Cnn, BadInputsThrow) {
   std::string m = message_of<UsageError>([&] { net.predict(d.X); });
   EXPECT_NE(m.find("fit"), std::string::npos) << m;
   EXPECT_THROW(net.penultimate(d.X), UsageError);
+  EXPECT_THROW(net.logits(d.X), UsageError);
 
   m = message_of<UsageError>([&] { net.fit(FeatureMatrix::Zero(20, 100), d.y); });
   EXPECT_NE(m.find("784"), std::string::npos) << m;

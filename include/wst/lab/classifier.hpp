@@ -58,6 +58,9 @@ class Classifier {
   virtual std::vector<std::pair<std::string, double>> params() const { return {}; }
   // CNNs: the mean training loss of each epoch.
   virtual std::vector<double> loss() const { return {}; }
+  // CNNs: the class scores (logits), one row of 10 per row of X, after fit; the others have none
+  // (empty matrix).
+  virtual learn::FeatureMatrix scores(const learn::FeatureMatrix&) const { return {}; }
 };
 
 // A new, unfitted model. CNNs throw UsageError in builds without libtorch.

@@ -32,6 +32,11 @@ struct DatasetInfo {
   // images need less translation invariance than their textures need detail (test error of the
   // Gaussian SVM at 8 000 training images: 9.5 % at J = 2 against 11.3 % at J = 3).
   int main_J = 3;
+  // Whether a left–right mirror leaves every class unchanged (clothes: yes; digits: no, a
+  // mirrored 2 or 7 is no digit). The CNNs then also train on the mirror images of their
+  // training images (Fashion-MNIST at 60 000: the scattering + CNN hybrid's error drops from
+  // 7.2 % to 6.8 %).
+  bool mirror_invariant = false;
 };
 
 const DatasetInfo& dataset_info(Dataset d);

@@ -34,6 +34,7 @@ struct CnnOptions {
   int epochs = 20;          // passes over the training set …
   int min_steps = 1500;     // … raised so that small sets still get this many SGD steps
   int batch_size = 32;
+  int head_width = 64;      // the scattering head's w (below); LeNet-5 ignores it
   double learning_rate = 0.02;  // initial; cosine-annealed per SGD step towards 0
   double momentum = 0.9;
   double weight_decay = 5e-4;
@@ -54,8 +55,8 @@ class CnnClassifier {
   // parameters). Input pixels in [0, 1]; the network first maps x to (x − 0.1307) / 0.3081.
   static CnnClassifier lenet5(CnnOptions options = {});
   // The hybrid of a fixed scattering front end and a small trained head (Oyallon et al. 2017):
-  // conv 3×3 channels → 64 (padding 1), ρ, max-pool 2, linear 64·⌊rows/2⌋·⌊cols/2⌋ → 128, ρ,
-  // 128 → 10.
+  // conv 3×3 channels → w (padding 1), ρ, max-pool 2, linear w·⌊rows/2⌋·⌊cols/2⌋ → 2w, ρ,
+  // 2w → 10, with w = options.head_width (64 unless set).
   static CnnClassifier scattering_head(std::size_t channels, std::size_t rows, std::size_t cols,
                                        CnnOptions options = {});
   // The same hybrid with the scattering inside the network (torch_scattering.hpp): input rows are
@@ -74,8 +75,10 @@ class CnnClassifier {
   // X: n × (the input's values: channels·rows·cols, or front->input_size() for the hybrid),
   // labels 0 … 9. Re-initialises the weights from the seed.
   void fit(const FeatureMatrix& X, const Labels& y);
-  Labels predict(const FeatureMatrix& X) const;
-  // The activations of the last hidden layer (LeNet-5: the 84 units; head, hybrid: the 128 units).
+  Labels predict(const FeatureMatrix& X) const;  // the argmax of logits(X)
+  // The network's outputs f(x) before the softmax, n × 10 (float32, eval mode).
+  FeatureMatrix logits(const FeatureMatrix& X) const;
+  // The activations of the last hidden layer (LeNet-5: the 84 units; head, hybrid: 2·head_width).
   FeatureMatrix penultimate(const FeatureMatrix& X) const;
   // ℓ(X, y) = Σ_i −log softmax(f(x_i))_{y_i}, the cross-entropy summed over the rows, of the
   // network in eval mode (float32 logits, log-softmax and sum in float64). After fit().
@@ -90,7 +93,7 @@ class CnnClassifier {
   const std::vector<double>& loss_history() const;
   std::size_t parameters() const;  // trainable parameters
   // The first convolution layer's weights (LeNet-5: 6 filters of 1 × 5 × 5; the scattering head
-  // and the hybrid: 64 of channels × 3 × 3), as trained (after fit) or as initialised from the
+  // and the hybrid: head_width of channels × 3 × 3), as trained (after fit) or as initialised from the
   // seed (before). After a fit that threw (divergence), the weights where training stopped.
   // LeNet-5's filters act on the standardised pixels (x − 0.1307) / 0.3081.
   ConvFilters first_layer_filters() const;
