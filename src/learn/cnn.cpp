@@ -172,6 +172,8 @@ void check_options(const CnnOptions& o) {
   auto bad = [](const std::string& what) { throw UsageError("CnnOptions." + what); };
   if (o.epochs < 1) bad("epochs must be >= 1 (got " + std::to_string(o.epochs) + ")");
   if (o.min_steps < 0) bad("min_steps must be >= 0 (got " + std::to_string(o.min_steps) + ")");
+  if (!(o.label_smoothing >= 0 && o.label_smoothing < 1))
+    bad("label_smoothing must be in [0, 1) (got " + num(o.label_smoothing) + ")");
   if (o.head_width < 1 || o.head_width > 4096)
     bad("head_width must be in [1, 4096] (got " + std::to_string(o.head_width) + ")");
   if (o.batch_size < 1)
@@ -398,7 +400,8 @@ void CnnClassifier::fit(const FeatureMatrix& X, const Labels& y) {
 
       sgd.zero_grad();
       torch::Tensor loss = torch::nn::functional::cross_entropy(
-          net.forward(all.index_select(0, idx)), targets.index_select(0, idx));
+          net.forward(all.index_select(0, idx)), targets.index_select(0, idx),
+          torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
       loss.backward();
       sgd.step();
       loss_sum += loss.item<double>() * double(b);

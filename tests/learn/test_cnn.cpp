@@ -213,6 +213,26 @@ TEST(Cnn, ScatteringHeadLearns) {
   EXPECT_GT(f.cwiseAbs().maxCoeff(), 0.0f);
 }
 
+// Label smoothing trains on a softer target: a higher training loss, the same data learned; the
+// head's width sets its parameter count.
+TEST(Cnn, LabelSmoothingAndHeadWidth) {
+  REQUIRE_TORCH();
+  const Data train = blobs(8, 30, 6), test = blobs(8, 10, 7);
+  CnnOptions o = quick(3);
+  o.head_width = 16;
+  auto plain = CnnClassifier::scattering_head(8, 7, 7, o);
+  EXPECT_EQ(plain.parameters(), std::size_t(8 * 16 * 9 + 16 + 16 * 9 * 32 + 32 + 330));
+  plain.fit(train.X, train.y);
+  o.label_smoothing = 0.2;
+  auto smooth = CnnClassifier::scattering_head(8, 7, 7, o);
+  smooth.fit(train.X, train.y);
+  // The smoothed target's entropy bounds its loss from below: −0.82 log 0.82 − 9 · 0.02 log 0.02.
+  EXPECT_GT(smooth.loss_history().back(), 0.86);
+  EXPECT_LT(plain.loss_history().back(), smooth.loss_history().back());
+  EXPECT_GE(accuracy(smooth.predict(test.X), test.y), 90.0);
+  EXPECT_EQ(smooth.penultimate(test.X).cols(), 32);
+}
+
 TEST(Cnn, SigmoidRuns) {
   REQUIRE_TORCH();
   const Data train = bars(5, 8);
@@ -275,6 +295,17 @@ TEST(Cnn, BadInputsThrow) {
   EXPECT_NE(
       message_of<UsageError>(with([](CnnOptions& o) { o.min_steps = -1; })).find("min_steps"),
       std::string::npos);
+  for (double eps : {-0.1, 1.0})
+    EXPECT_NE(message_of<UsageError>(with([eps](CnnOptions& o) { o.label_smoothing = eps; }))
+                  .find("label_smoothing must be in [0, 1)"),
+              std::string::npos);
+  for (int w : {0, 5000})
+    EXPECT_NE(message_of<UsageError>([w] {
+                CnnOptions o = quick();
+                o.head_width = w;
+                CnnClassifier::scattering_head(8, 7, 7, o);
+              }).find("head_width must be in [1, 4096]"),
+              std::string::npos);
   EXPECT_THROW(CnnClassifier::scattering_head(0, 7, 7), UsageError);
   EXPECT_THROW(CnnClassifier::scattering_head(81, 1, 7), UsageError);
 

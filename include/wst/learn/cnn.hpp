@@ -38,8 +38,12 @@ struct CnnOptions {
   double learning_rate = 0.02;  // initial; cosine-annealed per SGD step towards 0
   double momentum = 0.9;
   double weight_decay = 5e-4;
+  // ε of the training loss −Σ_k q_k log softmax(f(x))_k with q = (1 − ε)·onehot(y) + ε/10
+  // (Szegedy et al. 2016, §7); 0: plain cross-entropy. loss() always reports the plain one.
+  double label_smoothing = 0;
   std::uint64_t seed = 0;   // weights and mini-batch order
-  // Called after each epoch: (epoch done, epochs in all, mean training loss of that epoch).
+  // Called after each epoch: (epoch done, epochs in all, mean training loss of that epoch, with
+  // label smoothing if set).
   // It runs under the process-wide CNN lock: it must not call into any CnnClassifier.
   std::function<void(int, int, double)> progress;
 };
