@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev        # benchmarks
   zlib1g-dev              # gzip-compressed MNIST IDX files
   libeigen3-dev           # linear algebra (affine PCA, ridge, kernels)
+  libspectra-dev          # leading eigenpairs of large symmetric matrices (affine PCA at full size)
   liblinear-dev           # linear SVM, logistic regression
   libsvm-dev              # Gaussian-kernel SVM and SVR
   liblbfgs-dev            # L-BFGS with a Moré–Thuente line search (reconstruction)

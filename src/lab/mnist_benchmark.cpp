@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <mutex>
@@ -45,6 +46,7 @@ struct Bench {
   Labels test_labels;
   std::vector<std::size_t> test_rows;
   std::mutex mutex;
+  std::atomic<bool> cnn_running{false};  // the classical models get every thread once it is done
 
   std::vector<std::size_t> train_rows(std::size_t n) const {
     std::vector<std::size_t> r(n);
@@ -236,7 +238,7 @@ void run_classical(Bench& b, const std::vector<MnistJob>& jobs, int track, int t
       auto it = prepared.find(j.features);
       if (it == prepared.end()) it = prepared.emplace(j.features, train_test(b, j.features, n)).first;
       const double base = done, cost = double(n) * relative_cost(j.model);
-      ClassifierSettings s = settings(b.c, threads);
+      ClassifierSettings s = settings(b.c, b.cnn_running ? threads : b.c.threads);
       s.progress = [&b, track, base, cost](std::size_t k, std::size_t total) {
         b.progress.update(track, base + cost * double(k) / double(std::max<std::size_t>(total, 1)));
       };
@@ -247,8 +249,9 @@ void run_classical(Bench& b, const std::vector<MnistJob>& jobs, int track, int t
   }
 }
 
-// Both tracks, CNNs on a thread of their own; returns the threads left to the classical models.
-int run_models(Bench& b) {
+// Both tracks, CNNs on a thread of their own (the classical models get the other threads, and all
+// of them once the CNNs are done: their results do not depend on the thread count).
+void run_models(Bench& b) {
   const MnistConfig& c = b.c;
   std::vector<MnistJob> classical, cnn;
   for (const MnistJob& j : c.jobs) (is_cnn(j.model) ? cnn : classical).push_back(j);
@@ -266,6 +269,7 @@ int run_models(Bench& b) {
   std::exception_ptr cnn_error;
   double cnn_seconds = 0;
   std::thread cnn_thread;
+  b.cnn_running = !cnn.empty();
   if (!cnn.empty())
     cnn_thread = std::thread([&] {
       try {
@@ -274,6 +278,7 @@ int run_models(Bench& b) {
         cnn_error = std::current_exception();
       }
       cnn_seconds = since(t_models);
+      b.cnn_running = false;
     });
   try {
     run_classical(b, classical, classical_track, classical_threads);
@@ -288,7 +293,6 @@ int run_models(Bench& b) {
   if (!cnn.empty()) b.report.stages.push_back({"CNNs (concurrently, one thread)", cnn_seconds});
   if (c.cnn && !learn::cnn_available())
     b.report.notes.push_back("CNNs skipped: this build has no libtorch (install libtorch-dev).");
-  return classical_threads;
 }
 
 // The rows in the order of the configuration (by size, then job), whichever track finished first.
@@ -328,13 +332,13 @@ MnistReport run_mnist(const MnistConfig& config, BenchmarkProgress& progress) {
   b.test_labels = Labels(data.labels.begin(), data.labels.begin() + long(data.n_test));
   b.test_rows.resize(data.n_test);
   for (std::size_t i = 0; i < data.n_test; ++i) b.test_rows[i] = i;
-  const int threads = run_models(b);
+  run_models(b);
   sort_results(c, report.results);
 
   if (c.regression_size > 0) {
     t = Clock::now();
     report.regression = run_rotation_regression(
-        c, data.images, data.n_test, std::min(c.regression_size, data.n_train), threads, progress);
+        c, data.images, data.n_test, std::min(c.regression_size, data.n_train), c.threads, progress);
     report.stages.push_back({"rotation regression", since(t)});
   }
   progress.finish();

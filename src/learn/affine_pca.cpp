@@ -7,15 +7,17 @@
 // span, so the first t columns are the t-dimensional model for every t). A class keeps at most
 // min(d, n_c − 1, its numerical rank: eigenvalues > 1e-10 of the largest) directions.
 //
-// Cross-validation: per fold, each class is fitted once with the largest d of the grid; the
-// squared projections of the held-out rows on its directions, summed cumulatively, give the
-// distance for every smaller d at once.
+// Cross-validation (on the first cv_max_rows rows): per fold, each class is fitted once with the
+// largest d of the grid; the squared projections of the held-out rows on its directions, summed
+// cumulatively, give the distance for every smaller d at once.
 #include "wst/learn/affine_pca.hpp"
 
 #include "detail.hpp"
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
+#include <Spectra/MatOp/DenseSymMatProd.h>
+#include <Spectra/SymEigsSolver.h>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,6 +30,33 @@ namespace wst::learn {
 namespace {
 
 using RowMatrixXd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Eigen's dense solver up to this size; above it Spectra's Lanczos for the few leading pairs only
+// (at 60 000 Fashion-MNIST images a class's 3 969 × 3 969 covariance: one full solve ≈ a minute).
+constexpr Eigen::Index kFullEigenMax = 1500;
+
+// The `count` largest eigenvalues of the symmetric S (descending; fewer if S is smaller) and
+// their eigenvectors. Both solvers are converged to ~1e-10: the same subspaces either way.
+void leading_eigenpairs(const Eigen::MatrixXd& S, Eigen::Index count, Eigen::VectorXd& values,
+                        Eigen::MatrixXd& vectors) {
+  const Eigen::Index m = S.rows();
+  count = std::min(count, m);
+  if (m > kFullEigenMax && count > 0) {
+    Spectra::DenseSymMatProd<double> op(S);
+    Spectra::SymEigsSolver<Spectra::DenseSymMatProd<double>> solver(
+        op, count, std::min(m, std::max<Eigen::Index>(2 * count + 1, count + 20)));
+    solver.init();  // a fixed seed: deterministic
+    solver.compute(Spectra::SortRule::LargestAlge, 1000, 1e-10, Spectra::SortRule::LargestAlge);
+    if (solver.info() == Spectra::CompInfo::Successful) {
+      values = solver.eigenvalues();
+      vectors = solver.eigenvectors();
+      return;
+    }
+  }
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(S);  // ascending eigenvalues
+  values = es.eigenvalues().reverse().head(count);
+  vectors = es.eigenvectors().rowwise().reverse().leftCols(count);
+}
 
 // Mean and up to d orthonormal principal directions (D × d_c) of X's rows `rows`.
 void class_pca(const FeatureMatrix& X, const std::vector<std::size_t>& rows, int d,
@@ -44,32 +73,23 @@ void class_pca(const FeatureMatrix& X, const std::vector<std::size_t>& rows, int
   RowMatrixXd Xc(n, D);
   for (Eigen::Index i = 0; i < n; ++i)
     Xc.row(i) = X.row(Eigen::Index(rows[std::size_t(i)])).cast<double>() - mean;
-  Eigen::MatrixXd V;
+  // The leading eigenpairs of the smaller of the Gram matrix and the covariance.
+  const bool gram = n <= D;
+  Eigen::MatrixXd S = Eigen::MatrixXd::Zero(gram ? n : D, gram ? n : D);
+  if (gram)
+    S.selfadjointView<Eigen::Lower>().rankUpdate(Xc);
+  else
+    S.selfadjointView<Eigen::Lower>().rankUpdate(Xc.transpose());
+  Eigen::VectorXd lam;
+  Eigen::MatrixXd U;
+  leading_eigenpairs(S, dc, lam, U);
+  Eigen::MatrixXd V(D, dc);
   Eigen::Index kept = 0;
-  if (n <= D) {
-    Eigen::MatrixXd G = Eigen::MatrixXd::Zero(n, n);
-    G.selfadjointView<Eigen::Lower>().rankUpdate(Xc);
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);  // ascending eigenvalues
-    const Eigen::VectorXd& lam = es.eigenvalues();
-    const double top = lam(n - 1);
-    V.resize(D, dc);
-    for (; kept < dc; ++kept) {
-      const double l = lam(n - 1 - kept);
-      if (!(l > 1e-10 * top) || !(l > 0)) break;
-      V.col(kept) = Xc.transpose() * es.eigenvectors().col(n - 1 - kept) / std::sqrt(l);
-    }
-  } else {
-    Eigen::MatrixXd Cov = Eigen::MatrixXd::Zero(D, D);
-    Cov.selfadjointView<Eigen::Lower>().rankUpdate(Xc.transpose());
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(Cov);
-    const Eigen::VectorXd& lam = es.eigenvalues();
-    const double top = lam(D - 1);
-    V.resize(D, dc);
-    for (; kept < dc; ++kept) {
-      const double l = lam(D - 1 - kept);
-      if (!(l > 1e-10 * top) || !(l > 0)) break;
-      V.col(kept) = es.eigenvectors().col(D - 1 - kept);
-    }
+  for (; kept < std::min(dc, lam.size()); ++kept) {
+    const double l = lam(kept);
+    if (!(l > 1e-10 * lam(0)) || !(l > 0)) break;
+    V.col(kept) = gram ? Eigen::VectorXd(Xc.transpose() * U.col(kept) / std::sqrt(l))
+                       : Eigen::VectorXd(U.col(kept));
   }
   if (kept == 0) {
     basis.resize(D, 0);
@@ -101,6 +121,9 @@ AffinePCA::AffinePCA(AffinePcaOptions options) : options_(std::move(options)) {
     if (d < 0)
       throw UsageError("AffinePCA: d_grid value " + std::to_string(d) +
                        " is invalid (each d must be ≥ 0)");
+  if (options_.cv_max_rows < 2)
+    throw UsageError("AffinePCA: cv_max_rows = " + std::to_string(options_.cv_max_rows) +
+                     " is invalid (must be ≥ 2)");
   if (options_.d_grid.size() > 1 && options_.folds < 2)
     throw UsageError("AffinePCA: folds = " + std::to_string(options_.folds) +
                      " is invalid (must be ≥ 2)");
@@ -112,7 +135,7 @@ void AffinePCA::fit(const FeatureMatrix& X, const Labels& y) {
   const std::size_t n = y.size();
   const std::vector<int>& grid = options_.d_grid;
   const bool cv = grid.size() > 1;
-  if (cv && n < std::size_t(options_.folds))
+  if (cv && std::min(n, options_.cv_max_rows) < std::size_t(options_.folds))
     throw InputError("AffinePCA::fit: " + std::to_string(n) + " rows are too few for " +
                      std::to_string(options_.folds) + "-fold cross-validation");
   const std::size_t total = cv ? std::size_t(options_.folds) + 1 : 1;
@@ -121,12 +144,14 @@ void AffinePCA::fit(const FeatureMatrix& X, const Labels& y) {
   double best_err = std::numeric_limits<double>::quiet_NaN();
   if (cv) {
     const int dmax = *std::max_element(grid.begin(), grid.end());
-    const std::vector<int> fold = detail::stratified_folds(y, options_.folds, options_.seed);
+    const std::size_t m = std::min(n, options_.cv_max_rows);
+    const std::vector<int> fold = detail::stratified_folds(
+        Labels(y.begin(), y.begin() + std::ptrdiff_t(m)), options_.folds, options_.seed);
     std::vector<std::size_t> wrong(grid.size(), 0);
     for (int f = 0; f < options_.folds; ++f) {
       std::vector<std::size_t> test;
       std::vector<std::vector<std::size_t>> train(static_cast<std::size_t>(k));
-      for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t i = 0; i < m; ++i)
         (fold[i] == f ? test : train[std::size_t(y[i])]).push_back(i);
       const Eigen::Index nt = Eigen::Index(test.size());
       // best[t, g]: smallest distance so far for test row t at grid value g, and its class.
@@ -162,7 +187,7 @@ void AffinePCA::fit(const FeatureMatrix& X, const Labels& y) {
     }
     // Lowest CV error; ties → the smaller d (the simpler model).
     for (std::size_t g = 0; g < grid.size(); ++g) {
-      const double err = 100.0 * double(wrong[g]) / double(n);
+      const double err = 100.0 * double(wrong[g]) / double(m);
       if (g == 0 || err < best_err || (err == best_err && grid[g] < best_d)) {
         best_err = err;
         best_d = grid[g];

@@ -437,42 +437,41 @@ Labels CnnClassifier::predict(const FeatureMatrix& X) const {
   return out;
 }
 
-FeatureMatrix CnnClassifier::logits(const FeatureMatrix& X) const {
-  const Impl& m = live(impl_);
-  m.check_fitted("logits");
-  m.check_input(X, "logits");
+namespace {
+
+// One row of `width` values per row of X: layer(the input batch) in eval mode, in batches.
+template <class Impl, class Layer>
+FeatureMatrix eval_rows(const Impl& m, const FeatureMatrix& X, std::int64_t width, Layer layer) {
   const std::int64_t n = X.rows();
-  FeatureMatrix out(n, kClasses);
+  FeatureMatrix out(n, width);
   std::lock_guard lock(torch_mutex());
   OneThread one_thread;
   torch::NoGradGuard no_grad;
   m.net->eval();
   for (std::int64_t begin = 0; begin < n; begin += kInferenceBatch) {
     const std::int64_t end = std::min(n, begin + kInferenceBatch);
-    torch::Tensor f = m.net->forward(m.view(X, begin, end)).contiguous();
-    std::memcpy(out.data() + begin * kClasses, f.data_ptr<float>(),
-                static_cast<std::size_t>((end - begin) * kClasses) * sizeof(float));
+    torch::Tensor h = layer(m.view(X, begin, end)).contiguous();
+    std::memcpy(out.data() + begin * width, h.data_ptr<float>(),
+                static_cast<std::size_t>((end - begin) * width) * sizeof(float));
   }
   return out;
+}
+
+}  // namespace
+
+FeatureMatrix CnnClassifier::logits(const FeatureMatrix& X) const {
+  const Impl& m = live(impl_);
+  m.check_fitted("logits");
+  m.check_input(X, "logits");
+  return eval_rows(m, X, kClasses, [&](const torch::Tensor& x) { return m.net->forward(x); });
 }
 
 FeatureMatrix CnnClassifier::penultimate(const FeatureMatrix& X) const {
   const Impl& m = live(impl_);
   m.check_fitted("penultimate");
   m.check_input(X, "penultimate");
-  const std::int64_t n = X.rows(), w = m.net->hidden_width();
-  FeatureMatrix out(n, w);
-  std::lock_guard lock(torch_mutex());
-  OneThread one_thread;
-  torch::NoGradGuard no_grad;
-  m.net->eval();
-  for (std::int64_t begin = 0; begin < n; begin += kInferenceBatch) {
-    const std::int64_t end = std::min(n, begin + kInferenceBatch);
-    torch::Tensor h = m.net->hidden(m.view(X, begin, end)).contiguous();
-    std::memcpy(out.data() + begin * w, h.data_ptr<float>(),
-                static_cast<std::size_t>((end - begin) * w) * sizeof(float));
-  }
-  return out;
+  return eval_rows(m, X, m.net->hidden_width(),
+                   [&](const torch::Tensor& x) { return m.net->hidden(x); });
 }
 
 double CnnClassifier::loss(const FeatureMatrix& X, const Labels& y) const {

@@ -4,6 +4,7 @@
 #include <libsvm/svm.h>
 #include <gtest/gtest.h>
 
+#include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <chrono>
 #include <cmath>
@@ -499,6 +500,45 @@ TEST(LinearClassifier, DeterministicForASeed) {
   EXPECT_EQ(a.C(), b.C());
   EXPECT_EQ(a.cv_error_percent(), b.cv_error_percent());
   EXPECT_EQ(a.predict(d.X), b.predict(d.X));
+}
+
+// Above 1500 × 1500 the leading eigenpairs come from Spectra's Lanczos: the same affine spaces
+// as Eigen's dense solver (here against a dense solve of each class's covariance).
+TEST(AffinePCA, LargeClassesUseTheLeadingEigenpairsOnly) {
+  const int D = 1510, per_class = 1600, k = 2, d = 10;
+  std::mt19937 gen(8);
+  std::normal_distribution<double> nd(0.0, 1.0);
+  Data data;
+  data.X.resize(k * per_class + 20, D);
+  for (int i = 0; i < data.X.rows(); ++i) {
+    const int c = i % k;
+    for (int j = 0; j < D; ++j)  // decaying variances: distinct leading eigenvalues
+      data.X(i, j) = float((c == 0 ? 1.0 : -1.0) * 0.05 + std::exp(-double((j * (c + 1)) % D) / 40.0) * nd(gen));
+    data.y.push_back(c);
+  }
+  const int n = k * per_class;
+  wl::AffinePcaOptions o;
+  o.d_grid = {d};
+  wl::AffinePCA pca(o);
+  pca.fit(rows_of(data, 0, n), labels_of(data, 0, n));
+  const FeatureMatrix T = rows_of(data, n, n + 20);
+  const Eigen::MatrixXd dist = pca.distances(T);
+  for (int c = 0; c < k; ++c) {
+    std::vector<int> rows;
+    for (int i = 0; i < n; ++i)
+      if (data.y[std::size_t(i)] == c) rows.push_back(i);
+    Eigen::MatrixXd Xc(rows.size(), D);
+    for (std::size_t r = 0; r < rows.size(); ++r) Xc.row(Eigen::Index(r)) = data.X.row(rows[r]).cast<double>();
+    const Eigen::RowVectorXd mu = Xc.colwise().mean();
+    Xc.rowwise() -= mu;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(Xc.transpose() * Xc);
+    const Eigen::MatrixXd V = es.eigenvectors().rightCols(d);
+    for (int t = 0; t < T.rows(); ++t) {
+      const Eigen::RowVectorXd z = T.row(t).cast<double>() - mu;
+      const double ref = z.squaredNorm() - (z * V).squaredNorm();
+      EXPECT_NEAR(dist(t, c), ref, 1e-8 * ref) << "class " << c << ", row " << t;
+    }
+  }
 }
 
 TEST(AffinePCA, FindsTheAffinePlanes) {

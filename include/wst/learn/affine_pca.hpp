@@ -16,6 +16,9 @@ namespace wst::learn {
 struct AffinePcaOptions {
   std::vector<int> d_grid = {0, 1, 2, 5, 10, 20, 30, 40, 60, 80};  // capped at n_c − 1 per class
   int folds = 3;  // ≥ 2; a one-value grid skips cross-validation (cv_error_percent NaN)
+  // Cross-validate on at most this many rows (the first ones: class-balanced in the job's order),
+  // then fit on all. ≥ 2.
+  std::size_t cv_max_rows = 10000;
   std::uint64_t seed = 0;
   Progress progress;  // steps = folds + 1 (1 without cross-validation)
 };
