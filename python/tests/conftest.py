@@ -147,3 +147,29 @@ def mnist_digits(per_class, skip=0):
 def read_json(path):
     with open(path) as f:
         return json.load(f)
+
+
+def local_cluster_fixtures():
+    """The ``client`` (module scope) and ``cluster`` fixtures of the Dask tests: a real
+    LocalCluster of 2 worker processes with 1 thread each on the loopback interface, where a task
+    whose worker dies is retried once more; ``cluster`` waits until both workers are up (a test
+    may have killed one). Use as ``client, cluster = local_cluster_fixtures()``."""
+    import dask
+    import distributed
+
+    @pytest.fixture(scope="module")
+    def client():
+        with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+            cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                               host="127.0.0.1", dashboard_address=None)
+        c = distributed.Client(cluster)
+        yield c
+        c.close()
+        cluster.close()
+
+    @pytest.fixture
+    def cluster(client):
+        client.wait_for_workers(2, timeout=60)
+        return client
+
+    return client, cluster

@@ -19,28 +19,12 @@ zarr = pytest.importorskip("zarr")
 import wst  # noqa: E402
 import wst.dask as wd  # noqa: E402
 
-from conftest import mnist_digits  # noqa: E402
+from conftest import local_cluster_fixtures, mnist_digits  # noqa: E402
 
 RNG = np.random.default_rng(20)
 
 
-@pytest.fixture(scope="module")
-def client():
-    """2 worker processes with 1 thread each; a task whose worker dies is retried once more."""
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None)
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
-
-
-@pytest.fixture
-def cluster(client):
-    """The module's client once both workers are up (a test may have killed one)."""
-    client.wait_for_workers(2, timeout=60)
-    return client
+client, cluster = local_cluster_fixtures()
 
 
 def _images(n, dtype, shape=(28, 28)):

