@@ -64,6 +64,7 @@ bench: build
 	$(BUILD)/wst-bench-jtfs --benchmark_counters_tabular=true
 	$(BUILD)/wst-bench-harmonic3d --benchmark_counters_tabular=true
 	if [ -d $(BUILD)/python/wst ]; then PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/bench_python.py; fi
+	if [ -d $(BUILD)/python/wst ]; then PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/bench_kymatio.py; fi
 	if [ -d $(BUILD)/python/wst ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 	  PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/bench_torch.py; fi
 	if [ -d $(BUILD)/python/wst ] && /usr/bin/python3 -c 'import dask.distributed' 2>/dev/null; then \
