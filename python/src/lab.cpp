@@ -224,8 +224,9 @@ py::object run_mnist(std::vector<std::size_t> sizes, std::optional<std::size_t> 
                      const std::vector<std::string>& models, bool all_variants, bool cnn,
                      std::uint64_t seed, const std::string& dataset, std::string data,
                      std::string mnist_dir, std::size_t regression_size, int cnn_min_steps, int threads,
-                     const py::object& progress) {
+                     bool full, const py::object& progress) {
   lab::MnistConfig c;
+  c.full = full;
   c.sizes = std::move(sizes);
   c.data_dir = std::move(data);
   c.dataset = lab::parse_dataset(dataset, "dataset");
@@ -335,7 +336,8 @@ void bind_lab(py::module_& m) {
   m.def("lab_mnist", &run_mnist, py::arg("sizes"), py::arg("test_size"), py::arg("models"),
         py::arg("all_variants"), py::arg("cnn"), py::arg("seed"), py::arg("dataset"),
         py::arg("data"), py::arg("mnist_dir"), py::arg("regression_size"), py::arg("cnn_min_steps"),
-        py::arg("threads"), py::arg("progress"), "lab::run_mnist → to_json as a dict");
+        py::arg("threads"), py::arg("full"), py::arg("progress"),
+        "lab::run_mnist → to_json as a dict");
 }
 
 }  // namespace wst::python

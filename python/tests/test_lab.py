@@ -272,6 +272,10 @@ MNIST_BAD = [
     (dict(regression_size=-1), r"^regression_size: must be an integer >= 0"),
     (dict(progress=3), r"^progress: must be None or a callable"),
     (dict(dataset="cifar-10"), r"^dataset 'cifar-10' is not known: choose mnist or fashion-mnist"),
+    (dict(full=1), r"^full: must be True or False"),
+    (dict(full=True, sizes=[100]), r"^full: .* drop sizes"),
+    (dict(full=True, test_size=100), r"^full: .* drop test_size"),
+    (dict(full=True), r"^--full runs the official protocol .* --idx-dir"),
 ]
 
 

@@ -354,7 +354,7 @@ def _models(value):
 
 def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=True, seed=0,
           dataset='mnist', data=_DATA, idx_dir='', mnist_dir='', regression_size=None,
-          quick=False, threads=None, progress=None):
+          quick=False, threads=None, full=False, progress=None):
     """The MNIST benchmark (Bruna & Mallat 2013, section 5, Table 4): ``wst mnist``; also on
     Fashion-MNIST (``dataset='fashion-mnist'``).
 
@@ -380,6 +380,9 @@ def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=Tr
             [--regression-size]; default 2000, 1000 with ``quick``.
         quick: the shorter run of ``--quick`` (explicit arguments win over its defaults).
         threads: threads, 1 ... 4096 (default: all cores; results do not depend on it).
+        full: the official protocol [--full]: every training image and the whole official test
+            set; needs IDX files (``dataset='fashion-mnist'`` or ``idx_dir``) and refuses
+            ``sizes``, ``test_size`` and ``quick``.
         progress: None or a callable ``progress(line)`` called with a line of text after each
             finished step (under the GIL; an exception it raises is re-raised at the end).
 
@@ -388,6 +391,11 @@ def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=Tr
     'rotation_regression', 'bruna_mallat_2013_table_4', 'against_goals', 'seconds_per_stage',
     'notes' (keys in the file's order).
     """
+    full = _flag(full, 'full')
+    if full and (sizes is not None or test_size is not None or quick):
+        given = 'sizes' if sizes is not None else 'test_size' if test_size is not None else 'quick'
+        raise ValueError(f"full: trains on every training image and tests on the whole official "
+                         f"test set: drop {given}")
     base = _wst.lab_mnist_defaults(_flag(quick, 'quick'))
     sizes = base['sizes'] if sizes is None else sizes
     regression_size = base['regression_size'] if regression_size is None else regression_size
@@ -408,4 +416,4 @@ def mnist(*, sizes=None, test_size=None, models=None, all_variants=False, cnn=Tr
         dataset=dataset if isinstance(dataset, str) else repr(dataset),
         mnist_dir=_path(idx_dir, 'idx_dir') if idx_dir else _path(mnist_dir, 'mnist_dir'),
         regression_size=_checks.integer(regression_size, 'regression_size', 0, _checks.SIZE_MAX),
-        cnn_min_steps=base['cnn_min_steps'], threads=threads, progress=progress)
+        cnn_min_steps=base['cnn_min_steps'], threads=threads, full=full, progress=progress)
