@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "mnist_job.hpp"
 #include "progress_board.hpp"
@@ -32,25 +33,41 @@ class BoardProgress final : public lab::BenchmarkProgress {
   ProgressBoard board_;
 };
 
-// Fails before the long computation if the outputs cannot be written.
-void check_output_folder(const std::string& out_dir) {
+// Fails before the long computation if the outputs cannot be written. Returns the folders it
+// created, deepest first, so that a failed run can remove them again.
+std::vector<std::filesystem::path> check_output_folder(const std::string& out_dir) {
   namespace fs = std::filesystem;
+  std::vector<fs::path> created;
   std::error_code ec;
+  for (fs::path p = fs::absolute(out_dir, ec); !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path())
+    created.push_back(p);
   fs::create_directories(out_dir, ec);
   if (ec || ::access(out_dir.c_str(), W_OK | X_OK) != 0)
     throw IoError(out_dir + ": cannot create or write the output folder" +
                   (ec ? ": " + ec.message() : ": " + std::string(std::strerror(errno))));
+  return created;
+}
+
+// Removes the folders a failed run created, as long as they are still empty.
+void remove_if_empty(const std::vector<std::filesystem::path>& folders) {
+  std::error_code ec;
+  for (const auto& f : folders)
+    if (std::filesystem::is_empty(f, ec) && !ec) std::filesystem::remove(f, ec);
 }
 
 }  // namespace
 
 void run_mnist_job(const lab::MnistConfig& config, const std::string& out_dir) {
   if (!config.scheduler.empty()) lab::check_dask_scheduler(config.scheduler);  // before any file
-  check_output_folder(out_dir);
+  const auto created = check_output_folder(out_dir);
   lab::MnistReport report;
-  {
+  try {
     BoardProgress progress;
     report = lab::run_mnist(config, progress);
+  } catch (...) {
+    remove_if_empty(created);
+    throw;
   }
   const std::string md = lab::mnist_markdown(report);
   write_file_atomic(out_dir + "/mnist.json", lab::mnist_json(report));

@@ -198,5 +198,6 @@ TEST(MnistJob, RejectsBadInputWithoutWritingOutputs) {
     EXPECT_NE(r.err.find("wst: error: "), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out + "/mnist.json")) << c.args;
     EXPECT_FALSE(fs::exists(out + "/mnist.md")) << c.args;
+    EXPECT_FALSE(fs::exists(out)) << c.args << ": the output folder the run made is left";
   }
 }
