@@ -15,15 +15,19 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "mixed_radix_fft.hpp"
 #include "wst/support/temporary.hpp"  // the wisdom files are removed if the process is interrupted
 
 namespace wst {
-namespace {
 
-std::mutex& planner_lock() {
+std::mutex& detail::fftw_planner_lock() {
   static std::mutex m;
   return m;
 }
+
+namespace {
+
+std::mutex& planner_lock() { return detail::fftw_planner_lock(); }
 
 unsigned flags_for(Planning p) { return p == Planning::measure ? FFTW_MEASURE : FFTW_ESTIMATE; }
 
@@ -64,6 +68,11 @@ FftPlan<T>::FftPlan(Kind kind, std::vector<int> dims, int howmany, Planning plan
                     Layout layout)
     : kind_(kind) {
   using A = Api<T>;
+  const char* only_fftw = std::getenv("WST_FFT");
+  if (!(only_fftw && std::string(only_fftw) == "fftw")) {
+    split_ = detail::MixedRadixFft<T>::make(kind, dims, howmany, flags_for(planning), layout);
+    if (split_) return;
+  }
   const int rank = static_cast<int>(dims.size());
   int n_real = 1, n_cpx = 1;
   for (int i = 0; i < rank; ++i) {
@@ -104,6 +113,9 @@ FftPlan<T>::FftPlan(Kind kind, std::vector<int> dims, int howmany, Planning plan
 }
 
 template <class T>
+FftPlan<T>::FftPlan() = default;
+
+template <class T>
 FftPlan<T>::~FftPlan() {
   if (plan_) {
     std::lock_guard<std::mutex> lock(planner_lock());
@@ -112,15 +124,19 @@ FftPlan<T>::~FftPlan() {
 }
 
 template <class T>
-FftPlan<T>::FftPlan(FftPlan&& o) noexcept : plan_(o.plan_), kind_(o.kind_) {
+FftPlan<T>::FftPlan(FftPlan&& o) noexcept : plan_(o.plan_), split_(std::move(o.split_)), kind_(o.kind_) {
   o.plan_ = nullptr;
 }
 
 template <class T>
 FftPlan<T>& FftPlan<T>::operator=(FftPlan&& o) noexcept {
   if (this != &o) {
-    this->~FftPlan();
+    if (plan_) {
+      std::lock_guard<std::mutex> lock(planner_lock());
+      Api<T>::destroy(static_cast<typename Api<T>::plan>(plan_));
+    }
     plan_ = o.plan_;
+    split_ = std::move(o.split_);
     kind_ = o.kind_;
     o.plan_ = nullptr;
   }
@@ -128,7 +144,13 @@ FftPlan<T>& FftPlan<T>::operator=(FftPlan&& o) noexcept {
 }
 
 template <class T>
+std::string FftPlan<T>::algorithm() const {
+  return split_ ? split_->algorithm() : "fftw";
+}
+
+template <class T>
 void FftPlan<T>::operator()(const complex* in, complex* out) const {
+  if (split_) return (*split_)(in, out);
   using C = typename Api<T>::cpx;
   Api<T>::exec_dft(static_cast<typename Api<T>::plan>(plan_),
                    reinterpret_cast<C*>(const_cast<complex*>(in)), reinterpret_cast<C*>(out));
@@ -136,6 +158,7 @@ void FftPlan<T>::operator()(const complex* in, complex* out) const {
 
 template <class T>
 void FftPlan<T>::operator()(const T* in, complex* out) const {
+  if (split_) return (*split_)(in, out);
   using C = typename Api<T>::cpx;
   Api<T>::exec_r2c(static_cast<typename Api<T>::plan>(plan_), const_cast<T*>(in),
                    reinterpret_cast<C*>(out));
@@ -143,6 +166,7 @@ void FftPlan<T>::operator()(const T* in, complex* out) const {
 
 template <class T>
 void FftPlan<T>::operator()(complex* in, T* out) const {
+  if (split_) return (*split_)(in, out);
   using C = typename Api<T>::cpx;
   Api<T>::exec_c2r(static_cast<typename Api<T>::plan>(plan_), reinterpret_cast<C*>(in), out);
 }

@@ -11,6 +11,10 @@
 #include <vector>
 
 namespace wst {
+namespace detail {
+template <class T>
+class MixedRadixFft;
+}
 
 // How hard FFTW searches for a fast plan: estimate (instant, for tests) or measure (library default).
 enum class Planning { estimate, measure };
@@ -37,15 +41,17 @@ using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 // interleaved, transform k's element i at i·howmany + k (so FFTW vectorises across transforms).
 enum class Layout { contiguous, interleaved };
 
-// One FFTW plan for `howmany` transforms of shape `dims` (rank 1 or 2), out of place.
-// T is float or double.
+// One plan for `howmany` transforms of shape `dims` (rank 1 or 2), out of place; T is float or
+// double. FFTW's plan, except where a length has a prime factor FFTW has no fast code for
+// (17, 19, 23): there FFTW's plans for the rest and a vectorised radix pass (docs/fft.md).
+// WST_FFT=fftw in the environment makes every plan FFTW's alone (for comparisons).
 template <class T>
 class FftPlan {
  public:
   using complex = std::complex<T>;
   enum class Kind { forward, backward, r2c, c2r };
 
-  FftPlan() = default;
+  FftPlan();
   // forward/backward: complex -> complex, unnormalised (FFTW sign -1 / +1).
   // r2c: real (dims) -> complex (dims with last axis n/2+1). c2r: the inverse, unnormalised;
   // c2r overwrites its input.
@@ -60,10 +66,13 @@ class FftPlan {
   void operator()(const complex* in, complex* out) const;  // forward / backward
   void operator()(const T* in, complex* out) const;        // r2c
   void operator()(complex* in, T* out) const;              // c2r
-  explicit operator bool() const { return plan_ != nullptr; }
+  explicit operator bool() const { return plan_ != nullptr || split_ != nullptr; }
+  // "fftw", or "fftw + radix-p (isa)" where the plan splits off a factor p with our radix pass.
+  std::string algorithm() const;
 
  private:
-  void* plan_ = nullptr;
+  void* plan_ = nullptr;                              // FFTW's plan, or
+  std::unique_ptr<detail::MixedRadixFft<T>> split_;  // where a length has a factor 17, 19 or 23
   Kind kind_ = Kind::forward;
 };
 
