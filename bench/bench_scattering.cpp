@@ -1,12 +1,14 @@
 // Scattering benchmarks (Google Benchmark). Each workload reports, beside its time, the time of
-// exactly the FFTs it performs (same FFTW plans, same sizes, same count, on scratch arrays) and
-// the ratio of the two: the transform's overhead over its FFT floor, robust to machine noise.
+// exactly the FFTs the naive algorithm performs (same sizes, same count, one transform per call,
+// on scratch arrays) and the ratio of the two, robust to machine noise: fft_floor_s with the
+// library's own plans (FftPlan, docs/fft.md), fftw_floor_s with FFTW's plans alone.
 //   build/wst-bench                      all workloads
 //   build/wst-bench --benchmark_filter=2D_28
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <random>
 
@@ -36,8 +38,9 @@ struct FftStep {
 };
 
 // Executes `steps` for `batch` inputs with plans made like the library's (one transform per call,
-// the naive FFT floor); returns seconds (best of 5).
-double fft_floor(const std::vector<FftStep>& steps, std::size_t batch) {
+// the naive FFT floor), or FFTW's alone; returns seconds (best of 5).
+double fft_floor(const std::vector<FftStep>& steps, std::size_t batch, bool fftw_only = false) {
+  if (fftw_only) ::setenv("WST_FFT", "fftw", 1);
   std::map<std::pair<int, std::vector<int>>, Plan> plans;
   std::size_t biggest = 1;
   for (const auto& s : steps) {
@@ -47,6 +50,7 @@ double fft_floor(const std::vector<FftStep>& steps, std::size_t batch) {
     for (int d : s.dims) n *= d;
     biggest = std::max(biggest, n);
   }
+  if (fftw_only) ::unsetenv("WST_FFT");
   AlignedVector<C> a(biggest, C(1, 0.5f)), b(biggest);
   AlignedVector<float> r(2 * biggest, 1.0f);
   double best = 1e30;
@@ -115,10 +119,12 @@ void run(benchmark::State& state, const S& transform, std::size_t in_size, std::
     per_call = std::min(per_call, std::chrono::duration<double>(Clock::now() - t0).count());
     benchmark::DoNotOptimize(out.data());
   }
-  const double fft = fft_floor(steps, batch);
+  const double fft = fft_floor(steps, batch), fftw = fft_floor(steps, batch, true);
   state.counters["seconds"] = per_call;
   state.counters["fft_floor_s"] = fft;
   state.counters["ratio"] = per_call / fft;
+  state.counters["fftw_floor_s"] = fftw;
+  state.counters["ratio_fftw"] = per_call / fftw;
   state.counters["threads"] = double(state.range(0));
 }
 

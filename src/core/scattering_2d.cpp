@@ -144,13 +144,7 @@ struct BasicScattering2D<T>::Impl {
       T* z = reinterpret_cast<T*>(Z + (row % mo) * zstride * B);
       for (std::size_t b = 0; b < s; ++b) {
         const T* y = reinterpret_cast<const T*>(Y + (row * f.cols + b * no) * B);
-        const T* g = f.v.data() + row * f.cols + b * no;
-        for (std::size_t n = 0; n < zcols; ++n) {
-          const T gn = g[n];
-          if constexpr (B > 1)
-            if (gn == T(0)) continue;  // exact: adds nothing
-          for (int l = 0; l < 2 * B; ++l) z[2 * B * n + l] += y[2 * B * n + l] * gn;
-        }
+        detail::accumulate_product<B>(z, y, f.v.data() + row * f.cols + b * no, zcols);
       }
     }
   }
