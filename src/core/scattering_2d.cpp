@@ -39,6 +39,8 @@ struct BasicScattering2D<T>::Impl {
   // path (whose spectrum nothing else needs) then costs two short 1D sums instead of an r2c, a
   // product and a c2r. Used for small images (lanes > 1), where it is several times cheaper.
   std::vector<AlignedVector<T>> alpha, beta;
+  // beta_taps[r][j·N_r + v] = β[s(j+1) − v] (mod N_r): the weights of output column j.
+  std::vector<AlignedVector<T>> beta_taps;
   bool spatial_leaves;
   std::vector<Plan> inverse, r2c;        // [level], `lanes` interleaved transforms each
   Plan c2r_out;
@@ -106,6 +108,11 @@ struct BasicScattering2D<T>::Impl {
       phi.emplace_back(outer, m, n);
       alpha.push_back(in_space(a));
       beta.push_back(in_space(b));
+      const std::size_t s = std::size_t{1} << (J - r);
+      AlignedVector<T> taps((No - 2) * n);
+      for (std::size_t j = 0; j + 2 < No; ++j)
+        for (std::size_t v = 0; v < n; ++v) taps[j * n + v] = beta.back()[(s * (j + 1) + n - v) % n];
+      beta_taps.push_back(std::move(taps));
     }
     const Layout layout = lanes > 1 ? Layout::interleaved : Layout::contiguous;
     for (int r = 0; r <= J; ++r) {
@@ -187,25 +194,17 @@ struct BasicScattering2D<T>::Impl {
     const std::size_t Mr = rows(r), Nr = cols(r), s = std::size_t{1} << (bank.J - r);
     const std::size_t oi = Mo - 2, oj = No - 2, plane = oi * oj, per_image = meta.size() * plane;
     const T* a = alpha[r].data();
-    const T* b = beta[r].data();
     T* t = w.t.data();
     for (std::size_t i = 0; i < oi; ++i) {  // rows: t[i][v] = Σ_u α[s(i+1) − u] U[u][v]
       T* ti = t + i * Nr * B;
       std::fill_n(ti, Nr * B, T(0));
-      for (std::size_t k = 0; k < Mr; ++k) {
-        const T ak = a[(s * (i + 1) + Mr - k) % Mr];
-        const T* uk = u + k * Nr * B;
-        for (std::size_t e = 0; e < Nr * B; ++e) ti[e] += ak * uk[e];
-      }
+      for (std::size_t k = 0; k < Mr; ++k)
+        detail::axpy(ti, a[(s * (i + 1) + Mr - k) % Mr], u + k * Nr * B, Nr * B);
     }
     for (std::size_t i = 0; i < oi; ++i)  // columns: S[i][j] = Σ_v β[s(j+1) − v] t[i][v]
       for (std::size_t j = 0; j < oj; ++j) {
-        T acc[B] = {};
-        const T* ti = t + i * Nr * B;
-        for (std::size_t v = 0; v < Nr; ++v) {
-          const T bv = b[(s * (j + 1) + Nr - v) % Nr];
-          for (int l = 0; l < B; ++l) acc[l] += bv * ti[v * B + l];
-        }
+        T acc[B];
+        detail::lane_dot<B>(beta_taps[r].data() + j * Nr, t + i * Nr * B, Nr, acc);
         for (std::size_t l = 0; l < valid; ++l) out[l * per_image + ch * plane + i * oj + j] = acc[l];
       }
   }

@@ -93,12 +93,42 @@ WST_CLONES void modulus(const std::complex<T>* z, std::size_t n, T* u) {
 template <int B, class T>
 WST_CLONES void accumulate_product(T* __restrict z, const T* __restrict y, const T* __restrict g,
                                    std::size_t count) {
-  for (std::size_t n = 0; n < count; ++n) {
-    const T gn = g[n];
-    if constexpr (B > 1)
+  if constexpr (B == 1) {
+    for (std::size_t n = 0; n < count; ++n) {
+      z[2 * n] += y[2 * n] * g[n];
+      z[2 * n + 1] += y[2 * n + 1] * g[n];
+    }
+  } else {  // one vector of 2B values per n
+    typedef T V __attribute__((vector_size(2 * B * sizeof(T))));
+    for (std::size_t n = 0; n < count; ++n) {
+      const T gn = g[n];
       if (gn == T(0)) continue;
-    for (int l = 0; l < 2 * B; ++l) z[2 * B * n + l] += y[2 * B * n + l] * gn;
+      V a, b;
+      std::memcpy(&a, z + 2 * B * n, sizeof a);
+      std::memcpy(&b, y + 2 * B * n, sizeof b);
+      a += b * gn;
+      std::memcpy(z + 2 * B * n, &a, sizeof a);
+    }
   }
+}
+
+// y[e] += a·x[e] for e < n.
+template <class T>
+WST_CLONES void axpy(T* __restrict y, T a, const T* __restrict x, std::size_t n) {
+  for (std::size_t e = 0; e < n; ++e) y[e] += a * x[e];
+}
+
+// acc[l] = Σ_v w[v]·x[v·B + l] for the B lanes l.
+template <int B, class T>
+WST_CLONES void lane_dot(const T* __restrict w, const T* __restrict x, std::size_t n, T* __restrict acc) {
+  typedef T V __attribute__((vector_size(B * sizeof(T))));
+  V sum = {};
+  for (std::size_t v = 0; v < n; ++v) {
+    V xv;
+    std::memcpy(&xv, x + v * B, sizeof xv);
+    sum += xv * w[v];
+  }
+  std::memcpy(acc, &sum, sizeof sum);
 }
 
 // "NaN" or "Inf" for a non-finite value (real or complex), nullptr for a finite one.
