@@ -8,6 +8,7 @@
 #include <string>
 
 #include "radix_pass.hpp"
+#include "spectral.hpp"
 
 namespace wst::detail {
 namespace {
@@ -71,7 +72,7 @@ struct Dims {
 // Row pair (x_e, x_o) from Z = DFT(x_e + i x_o) (`w` reals per k): X_e[k] = (Z_k + conj Z_{N−k})/2,
 // X_o[k] = (Z_k − conj Z_{N−k})/2i for k < h; `end` points just past Z_{N−1}.
 template <class T>
-void unpack_pair(const T* __restrict z, const T* __restrict end, T* __restrict e, T* __restrict o,
+WST_CLONES void unpack_pair(const T* __restrict z, const T* __restrict end, T* __restrict e, T* __restrict o,
                  std::size_t h, std::size_t w) {
   auto one = [&](std::size_t k, const T* c) {
     for (std::size_t q = 0; q < w; q += 2) {
@@ -94,6 +95,24 @@ void unpack_pair(const T* __restrict z, const T* __restrict end, T* __restrict e
     o[2 * k] = T(0.5) * (ai + ci);
     o[2 * k + 1] = T(0.5) * (cr - ar);
   }
+}
+
+// Row z = E + i·O of the Hermitian extensions of half-spectrum rows e and o (h values of `w`
+// reals each): E[k] = e[k] for k < h, conj e[N − k] above; imaginary parts at 0 and N/2 dropped.
+template <class T>
+WST_CLONES void pack_pair(const T* __restrict e, const T* __restrict o, T* __restrict z, std::size_t N,
+                          std::size_t h, std::size_t w) {
+  auto one = [&](std::size_t k, std::size_t kk, T keep) {
+    for (std::size_t q = 0; q < w; q += 2) {
+      z[k * w + q] = e[kk * w + q] - keep * o[kk * w + q + 1];
+      z[k * w + q + 1] = keep * e[kk * w + q + 1] + o[kk * w + q];
+    }
+  };
+  one(0, 0, T(0));
+  const std::size_t last = N % 2 ? h : h - 1;  // k = N/2 (N even) is real
+  for (std::size_t k = 1; k < last; ++k) one(k, k, T(1));
+  if (last < h) one(last, last, T(0));
+  for (std::size_t k = h; k < N; ++k) one(k, N - k, T(-1));
 }
 
 }  // namespace
@@ -309,21 +328,12 @@ void MixedRadixFft<T>::operator()(complex* in, T* out) const {
     radix_columns(z, in, h);
   }
   const std::size_t outer = g.inter ? 1 : g.H, inner = g.inter ? g.H : 1;
-  for (std::size_t to = 0; to < outer; ++to) {
-    complex* zt = z + to * (M / 2) * N;
-    const complex* it = in + to * M * h;
-    for (std::size_t i = 0; i < M / 2; ++i)
-      for (std::size_t k = 0; k < N; ++k) {
-        const bool mirrored = k >= h;
-        const std::size_t kk = mirrored ? N - k : k;
-        const T keep = (kk == 0 || 2 * kk == N) ? T(0) : mirrored ? T(-1) : T(1);
-        const complex* e = it + (2 * i * h + kk) * Hx;
-        const complex* o = e + h * Hx;
-        complex* zk = zt + (i * N + k) * Hx;
-        for (std::size_t t = 0; t < inner; ++t)
-          zk[t] = complex(e[t].real() - keep * o[t].imag(), keep * e[t].imag() + o[t].real());
-      }
-  }
+  for (std::size_t to = 0; to < outer; ++to)
+    for (std::size_t i = 0; i < M / 2; ++i) {
+      const T* even = reinterpret_cast<const T*>(in + (to * M + 2 * i) * h * Hx);
+      T* zr = reinterpret_cast<T*>(z + (to * (M / 2) + i) * N * Hx);
+      pack_pair(even, even + 2 * h * Hx, zr, N, h, 2 * inner);
+    }
   if (g.pN > 1) radix_rows(z, M / 2, true);
   G::exec_split(static_cast<typename G::plan>(step_a_), reinterpret_cast<T*>(z) + 1,
                 reinterpret_cast<T*>(z), out + N * Hx, out);
