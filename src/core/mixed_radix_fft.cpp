@@ -23,9 +23,7 @@ struct Guru<double> {
   using cpx = fftw_complex;
   using iodim = fftw_iodim;
   static constexpr auto dft = fftw_plan_guru_dft;
-  static constexpr auto split = fftw_plan_guru_split_dft;
   static constexpr auto exec_dft = fftw_execute_dft;
-  static constexpr auto exec_split = fftw_execute_split_dft;
   static constexpr auto destroy = fftw_destroy_plan;
 };
 
@@ -35,9 +33,7 @@ struct Guru<float> {
   using cpx = fftwf_complex;
   using iodim = fftwf_iodim;
   static constexpr auto dft = fftwf_plan_guru_dft;
-  static constexpr auto split = fftwf_plan_guru_split_dft;
   static constexpr auto exec_dft = fftwf_execute_dft;
-  static constexpr auto exec_split = fftwf_execute_split_dft;
   static constexpr auto destroy = fftwf_destroy_plan;
 };
 
@@ -94,6 +90,22 @@ WST_CLONES void unpack_pair(const T* __restrict z, const T* __restrict end, T* _
     e[2 * k + 1] = T(0.5) * (ai - ci);
     o[2 * k] = T(0.5) * (ai + ci);
     o[2 * k + 1] = T(0.5) * (cr - ar);
+  }
+}
+
+// z = a + i·b, and back, for n values.
+template <class T>
+WST_CLONES void zip(const T* __restrict a, const T* __restrict b, T* __restrict z, std::size_t n) {
+  for (std::size_t e = 0; e < n; ++e) {
+    z[2 * e] = a[e];
+    z[2 * e + 1] = b[e];
+  }
+}
+template <class T>
+WST_CLONES void unzip(const T* __restrict z, T* __restrict a, T* __restrict b, std::size_t n) {
+  for (std::size_t e = 0; e < n; ++e) {
+    a[e] = z[2 * e];
+    b[e] = z[2 * e + 1];
   }
 }
 
@@ -189,8 +201,6 @@ std::unique_ptr<MixedRadixFft<T>> MixedRadixFft<T>::make(Kind kind, const std::v
   const std::size_t sJ = Hx, sI = N * Hx, sIc = h * Hx;
   // Planning arrays of the same alignment and offsets as at execution (MEASURE overwrites them).
   AlignedVector<complex> a(M * std::max(N, 2 * h) * H), b(a.size());
-  T* ra = reinterpret_cast<T*>(a.data());
-  T* rb = reinterpret_cast<T*>(b.data());
   auto* ca = reinterpret_cast<typename G::cpx*>(a.data());
   auto* cb = reinterpret_cast<typename G::cpx*>(b.data());
   std::lock_guard<std::mutex> lock(fftw_planner_lock());
@@ -203,19 +213,14 @@ std::unique_ptr<MixedRadixFft<T>> MixedRadixFft<T>::make(Kind kind, const std::v
                            g->sign, flags);
   } else {
     // Rows 2i', 2i' + 1 of the real side as the real and imaginary parts of row i' of z.
-    const std::size_t sTr = g->array(M, N), sTz = g->array(M / 2, N), sTc = g->array(M, h);
+    const std::size_t sTz = g->array(M / 2, N), sTc = g->array(M, h);
     Dims<T> n, many;
-    if (kind == Kind::r2c) {  // x (real) → z, decimation in time
-      n(lN, pN * sJ, 2 * sJ);
-      many(pN, sJ, 2 * lN * sJ)(M / 2, 2 * sI, 2 * sI)(H, sTr, 2 * sTz);
-      plan->step_a_ = G::split(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ra,
-                               ra + sI, rb, rb + 1, flags);
-    } else {  // z → y (real), decimation in frequency; backward = forward with re and im swapped
-      n(lN, 2 * sJ, pN * sJ);
-      many(pN, 2 * lN * sJ, sJ)(M / 2, 2 * sI, 2 * sI)(H, 2 * sTz, sTr);
-      plan->step_a_ = G::split(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ra + 1,
-                               ra, rb + sI, rb, flags);
-    }
+    if (kind == Kind::r2c)  // z → Z, decimation in time
+      n(lN, pN * sJ, sJ), many(pN, sJ, lN * sJ)(M / 2, sI, sI)(H, sTz, sTz);
+    else  // after the radix pass: decimation in frequency
+      n(lN, sJ, pN * sJ), many(pN, lN * sJ, sJ)(M / 2, sI, sI)(H, sTz, sTz);
+    plan->step_a_ = G::dft(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ca, cb,
+                           g->sign, flags);
     // Columns: out of place with decimation in time when there is a radix pass, else in place.
     Dims<T> nc, manyc;
     nc(lM, pM * sIc, sIc);
@@ -294,12 +299,17 @@ void MixedRadixFft<T>::operator()(const T* in, complex* out) const {
   using G = Guru<T>;
   const Geometry& g = *g_;
   const std::size_t M = g.M, N = g.N, h = g.h, Hx = g.Hx();
-  complex* z = scratch<T>(M * std::max(N, 2 * h) * g.H);
-  T* x = const_cast<T*>(in);
-  G::exec_split(static_cast<typename G::plan>(step_a_), x, x + N * Hx, reinterpret_cast<T*>(z),
-                reinterpret_cast<T*>(z) + 1);
-  if (g.pN > 1) radix_rows(z, M / 2, false);
+  complex* a = scratch<T>(M * std::max(N, 2 * h) * g.H);
+  complex* z = a + M / 2 * N * g.H;
   const std::size_t outer = g.inter ? 1 : g.H, inner = g.inter ? g.H : 1;
+  for (std::size_t to = 0; to < outer; ++to)
+    for (std::size_t i = 0; i < M / 2; ++i) {
+      const T* even = in + (to * M + 2 * i) * N * Hx;
+      zip(even, even + N * Hx, reinterpret_cast<T*>(a + (to * (M / 2) + i) * N * Hx), N * Hx);
+    }
+  G::exec_dft(static_cast<typename G::plan>(step_a_), reinterpret_cast<typename G::cpx*>(a),
+              reinterpret_cast<typename G::cpx*>(z));
+  if (g.pN > 1) radix_rows(z, M / 2, false);
   for (std::size_t to = 0; to < outer; ++to)
     for (std::size_t i = 0; i < M / 2; ++i) {
       const T* zr = reinterpret_cast<const T*>(z + (to * (M / 2) + i) * N * Hx);
@@ -308,8 +318,8 @@ void MixedRadixFft<T>::operator()(const T* in, complex* out) const {
     }
   auto* co = reinterpret_cast<typename G::cpx*>(out);
   if (g.pM == 1) return G::exec_dft(static_cast<typename G::plan>(step_b_), co, co);
-  G::exec_dft(static_cast<typename G::plan>(step_b_), co, reinterpret_cast<typename G::cpx*>(z));
-  radix_columns(z, out, h);
+  G::exec_dft(static_cast<typename G::plan>(step_b_), co, reinterpret_cast<typename G::cpx*>(a));
+  radix_columns(a, out, h);
 }
 
 // c2r: the columns, then rows in pairs as one complex DFT of E + iO, E and O the Hermitian
@@ -335,8 +345,14 @@ void MixedRadixFft<T>::operator()(complex* in, T* out) const {
       pack_pair(even, even + 2 * h * Hx, zr, N, h, 2 * inner);
     }
   if (g.pN > 1) radix_rows(z, M / 2, true);
-  G::exec_split(static_cast<typename G::plan>(step_a_), reinterpret_cast<T*>(z) + 1,
-                reinterpret_cast<T*>(z), out + N * Hx, out);
+  complex* b = z + M / 2 * N * g.H;
+  G::exec_dft(static_cast<typename G::plan>(step_a_), reinterpret_cast<typename G::cpx*>(z),
+              reinterpret_cast<typename G::cpx*>(b));
+  for (std::size_t to = 0; to < outer; ++to)
+    for (std::size_t i = 0; i < M / 2; ++i) {
+      T* even = out + (to * M + 2 * i) * N * Hx;
+      unzip(reinterpret_cast<const T*>(b + (to * (M / 2) + i) * N * Hx), even, even + N * Hx, N * Hx);
+    }
 }
 
 template <class T>
