@@ -350,7 +350,8 @@ Array<double> aligned_signal(const ReconstructionResult& r) {
   std::vector<double> t(y.size());
   for (std::size_t i = 0; i < y.size(); ++i)
     t[i] = c * x[i] - s * hx[i], turned += (t[i] - y[i]) * (t[i] - y[i]);
-  if (turned < std::min(plus, minus)) out.data = std::move(t);
+  // Only a real gain turns x: a phase fitted to rounding noise (x = c·y) must not decide.
+  if (turned < (1 - 1e-9) * std::min(plus, minus)) out.data = std::move(t);
   return out;
 }
 
