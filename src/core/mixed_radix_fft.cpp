@@ -93,22 +93,6 @@ WST_CLONES void unpack_pair(const T* __restrict z, const T* __restrict end, T* _
   }
 }
 
-// z = a + i·b, and back, for n values.
-template <class T>
-WST_CLONES void zip(const T* __restrict a, const T* __restrict b, T* __restrict z, std::size_t n) {
-  for (std::size_t e = 0; e < n; ++e) {
-    z[2 * e] = a[e];
-    z[2 * e + 1] = b[e];
-  }
-}
-template <class T>
-WST_CLONES void unzip(const T* __restrict z, T* __restrict a, T* __restrict b, std::size_t n) {
-  for (std::size_t e = 0; e < n; ++e) {
-    a[e] = z[2 * e];
-    b[e] = z[2 * e + 1];
-  }
-}
-
 // Row z = E + i·O of the Hermitian extensions of half-spectrum rows e and o (h values of `w`
 // reals each): E[k] = e[k] for k < h, conj e[N − k] above; imaginary parts at 0 and N/2 dropped.
 template <class T>

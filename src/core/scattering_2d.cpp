@@ -44,18 +44,23 @@ struct BasicScattering2D<T>::Impl {
   bool spatial_leaves;
   std::vector<Plan> inverse, r2c;        // [level], `lanes` interleaved transforms each
   Plan c2r_out;
+  // Leaf paths averaged two at a time (when not in space): forward c2c plans at the leaves'
+  // levels and a complex inverse at level J (average_pair).
+  bool paired_leaves;
+  std::vector<Plan> forward;
+  Plan c2c_out;
 
   std::size_t rows(int r) const { return bank.Mp >> r; }
   std::size_t cols(int r) const { return bank.Np >> r; }
 
   struct Workspace {
-    AlignedVector<T> x, u, s, t;
-    AlignedVector<C> z, zt, zout, y0, y1, y2;
+    AlignedVector<T> x, u, s, t, u2;
+    AlignedVector<C> z, zt, zout, y0, y1, y2, zfull, sc;
     explicit Workspace(const Impl& p)
         : x(p.bank.Mp * p.bank.Np * p.lanes), u(x.size()), s(p.Mo * p.No * p.lanes),
-          t(p.Mo * p.bank.Np * p.lanes), z(x.size()),
+          t(p.Mo * p.bank.Np * p.lanes), u2(p.paired_leaves ? x.size() : 0), z(x.size()),
           zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
-          y2(x.size()) {}
+          y2(x.size()), zfull(p.paired_leaves ? p.Mo * p.No * p.lanes : 0), sc(zfull.size()) {}
   };
   mutable detail::WorkspacePool<Workspace> workspaces;
 
@@ -114,13 +119,7 @@ struct BasicScattering2D<T>::Impl {
         for (std::size_t v = 0; v < n; ++v) taps[j * n + v] = beta.back()[(s * (j + 1) + n - v) % n];
       beta_taps.push_back(std::move(taps));
     }
-    const Layout layout = lanes > 1 ? Layout::interleaved : Layout::contiguous;
-    for (int r = 0; r <= J; ++r) {
-      const std::vector<int> dims{int(rows(r)), int(cols(r))};
-      inverse.emplace_back(Plan::Kind::backward, dims, lanes, options.planning, layout);
-      r2c.emplace_back(Plan::Kind::r2c, dims, lanes, options.planning, layout);
-    }
-    c2r_out = Plan(Plan::Kind::c2r, {int(Mo), int(No)}, lanes, options.planning, layout);
+    make_plans(J);
 
     // Channel order (§2.9): S0; (j1, θ1); then (j1, θ1, j2, θ2) with j2 > j1.
     std::size_t paths = 1 + bank.psi.size();
@@ -136,6 +135,24 @@ struct BasicScattering2D<T>::Impl {
       for (const auto& f1 : bank.psi)
         for (const auto& f2 : bank.psi)
           if (f2.j > f1.j) meta.push_back({2, f1.j, f1.theta, f2.j, f2.theta});
+  }
+
+  // The FFT plans of the forward transform (the reverse pass makes its own on first use).
+  void make_plans(int J) {
+    const Layout layout = lanes > 1 ? Layout::interleaved : Layout::contiguous;
+    for (int r = 0; r <= J; ++r) {
+      const std::vector<int> dims{int(rows(r)), int(cols(r))};
+      inverse.emplace_back(Plan::Kind::backward, dims, lanes, options.planning, layout);
+      r2c.emplace_back(Plan::Kind::r2c, dims, lanes, options.planning, layout);
+    }
+    c2r_out = Plan(Plan::Kind::c2r, {int(Mo), int(No)}, lanes, options.planning, layout);
+    paired_leaves = !spatial_leaves;
+    if (paired_leaves) {
+      forward.resize(std::size_t(J));
+      for (int r = max_order == 2 && J >= 2 ? 1 : J - 1; r < J; ++r)
+        forward[r] = Plan(Plan::Kind::forward, {int(rows(r)), int(cols(r))}, lanes, options.planning, layout);
+      c2c_out = Plan(Plan::Kind::backward, {int(Mo), int(No)}, lanes, options.planning, layout);
+    }
   }
 
   // The kernels below work on B interleaved lanes (B = lanes, a compile-time constant).
@@ -228,6 +245,41 @@ struct BasicScattering2D<T>::Impl {
     average<B>(y_out, r, w, out, ch, valid);
   }
 
+  // Output channels ch_a and ch_b of two leaf paths at level r whose moduli are in w.u2 and w.u:
+  // the averaging S = Crop Re IDFT2(Sub(DFT2(U)·φ̂)) is linear, maps real U to real S, and φ̂ is
+  // symmetric, so S_a + i·S_b = Crop IDFT2(Sub(DFT2(U_a + i·U_b)·φ̂)): one complex DFT and one
+  // complex inverse instead of two r2c and two c2r.
+  template <int B>
+  void average_pair(int r, Workspace& w, T* out, std::size_t ch_a, std::size_t ch_b,
+                    std::size_t valid) const {
+    detail::zip(w.u2.data(), w.u.data(), reinterpret_cast<T*>(w.zt.data()), rows(r) * cols(r) * B);
+    forward[r](w.zt.data(), w.y2.data());
+    multiply_subsample<B>(w.y2.data(), phi[r], std::size_t{1} << (bank.J - r), No, No, w.zfull.data());
+    c2c_out(w.zfull.data(), w.sc.data());
+    const std::size_t oc = No - 2, plane = (Mo - 2) * oc, per_image = meta.size() * plane;
+    for (std::size_t b = 0; b < valid; ++b) {
+      T* oa = out + b * per_image + ch_a * plane;
+      T* ob = out + b * per_image + ch_b * plane;
+      for (std::size_t i = 1; i + 1 < Mo; ++i)
+        for (std::size_t j = 1; j + 1 < No; ++j) {
+          const C v = w.sc[(i * No + j) * B + b];
+          *oa++ = v.real();
+          *ob++ = v.imag();
+        }
+    }
+  }
+
+  // Leaf paths (n_a, n_b) from spectrum y at level r_in to level r: both moduli, then averaged
+  // together.
+  template <int B>
+  void leaf_pair(const C* y, const Filter& fa, const Filter& fb, int r_in, int r, Workspace& w,
+                 T* out, std::size_t ch_a, std::size_t valid) const {
+    modulus_path<B>(y, fa, r_in, r, w);
+    std::swap(w.u, w.u2);
+    modulus_path<B>(y, fb, r_in, r, w);
+    average_pair<B>(r, w, out, ch_a, ch_a + 1, valid);
+  }
+
   // Scatters images x[0 … valid−1], numbered first, first + 1, … in the batch (valid ≤ B; the
   // other lanes are zero), into out.
   // The padded images x0 of x[0 … valid−1] into w.x (the other lanes zero): the reflect padding
@@ -270,17 +322,29 @@ struct BasicScattering2D<T>::Impl {
     spectrum<B>(0, w.x.data(), w.y0.data());
     average<B>(w.y0.data(), 0, w, out, 0, valid);
     std::size_t ch2 = 1 + bank.psi.size();
-    for (std::size_t n1 = 0; n1 < bank.psi.size(); ++n1) {
+    const std::size_t P = bank.psi.size();
+    for (std::size_t n1 = 0; n1 < P; ++n1) {
       const int j1 = bank.psi[n1].j;
       // The averaging method depends on the path only (not on max_order), so max_order = 1 gives
       // exactly the first channels of max_order = 2.
       const bool leaf = j1 == bank.J - 1;
+      if (leaf && paired_leaves && n1 + 1 < P && bank.psi[n1 + 1].j == j1) {
+        leaf_pair<B>(w.y0.data(), psi[n1][0], psi[n1 + 1][0], 0, j1, w, out, 1 + n1, valid);
+        ++n1;
+        continue;
+      }
       modulus_path<B>(w.y0.data(), psi[n1][0], 0, j1, w);
       finish_path<B>(j1, leaf, w, w.y1.data(), out, 1 + n1, valid);
       if (leaf || max_order < 2) continue;
-      for (std::size_t n2 = 0; n2 < bank.psi.size(); ++n2) {
+      for (std::size_t n2 = 0; n2 < P; ++n2) {
         const int j2 = bank.psi[n2].j;
         if (j2 <= j1) continue;
+        if (paired_leaves && n2 + 1 < P && bank.psi[n2 + 1].j == j2) {
+          leaf_pair<B>(w.y1.data(), psi[n2][j1], psi[n2 + 1][j1], j1, j2, w, out, ch2, valid);
+          ch2 += 2;
+          ++n2;
+          continue;
+        }
         modulus_path<B>(w.y1.data(), psi[n2][j1], j1, j2, w);
         finish_path<B>(j2, true, w, w.y2.data(), out, ch2++, valid);
       }
@@ -627,6 +691,10 @@ void BasicScattering2D<T>::backward(const T* x, const T* grad_out, std::size_t b
 template <class T>
 void BasicScattering2D<T>::forward_backward(const T* x, const T* grad_out, std::size_t batch,
                                             T* out, T* grad_x) const {
+  if (impl_->paired_leaves) {  // the reverse pass goes path by path; pairs are the forward's
+    impl_->run(x, batch, out);
+    return impl_->run_reverse(x, grad_out, batch, nullptr, grad_x);
+  }
   impl_->run_reverse(x, grad_out, batch, out, grad_x);
 }
 

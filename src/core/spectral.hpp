@@ -118,6 +118,22 @@ WST_CLONES void axpy(T* __restrict y, T a, const T* __restrict x, std::size_t n)
   for (std::size_t e = 0; e < n; ++e) y[e] += a * x[e];
 }
 
+// z = a + i·b (as (re, im) pairs), and back, for n values.
+template <class T>
+WST_CLONES void zip(const T* __restrict a, const T* __restrict b, T* __restrict z, std::size_t n) {
+  for (std::size_t e = 0; e < n; ++e) {
+    z[2 * e] = a[e];
+    z[2 * e + 1] = b[e];
+  }
+}
+template <class T>
+WST_CLONES void unzip(const T* __restrict z, T* __restrict a, T* __restrict b, std::size_t n) {
+  for (std::size_t e = 0; e < n; ++e) {
+    a[e] = z[2 * e];
+    b[e] = z[2 * e + 1];
+  }
+}
+
 // acc[l] = Σ_v w[v]·x[v·B + l] for the B lanes l.
 template <int B, class T>
 WST_CLONES void lane_dot(const T* __restrict w, const T* __restrict x, std::size_t n, T* __restrict acc) {

@@ -117,13 +117,15 @@ TEST(Scattering2D, ThreadCountDoesNotChangeAnyBit) {
 }
 
 // Small images run 8 interleaved lanes and average leaf paths in space; large ones run 1 lane and
-// average in Fourier. Both must compute the same transform (to rounding), for small and large sizes.
+// average in Fourier, leaf paths two at a time (an odd L leaves one path per scale alone). Both
+// must compute the same transform (to rounding), for small and large sizes.
 TEST(Scattering2D, LanesAndAveragingDomainsAgree) {
-  for (auto [J, M, N] : {std::tuple{2, 28, 28}, std::tuple{3, 40, 56}, std::tuple{2, 72, 60}}) {
+  for (auto [J, M, N, L] : {std::tuple{2, 28, 28, 6}, std::tuple{3, 40, 56, 6}, std::tuple{2, 72, 60, 6},
+                            std::tuple{3, 40, 40, 5}}) {
     const std::size_t B = 3;
     const auto x = test::random_normal(B * M * N, 29);
-    const Scattering2D S1(J, M, N, 6, 2, ExecOptions{1, Planning::estimate, 1});
-    const Scattering2D S8(J, M, N, 6, 2, ExecOptions{1, Planning::estimate, 8});
+    const Scattering2D S1(J, M, N, L, 2, ExecOptions{1, Planning::estimate, 1});
+    const Scattering2D S8(J, M, N, L, 2, ExecOptions{1, Planning::estimate, 8});
     std::vector<double> o1(B * S1.channels() * S1.output_rows() * S1.output_cols()), o8(o1.size());
     S1(x.data(), B, o1.data());
     S8(x.data(), B, o8.data());
