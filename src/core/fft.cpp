@@ -15,6 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "fftw_api.hpp"
 #include "mixed_radix_fft.hpp"
 #include "wst/support/temporary.hpp"  // the wisdom files are removed if the process is interrupted
 
@@ -31,35 +32,8 @@ std::mutex& planner_lock() { return detail::fftw_planner_lock(); }
 
 unsigned flags_for(Planning p) { return p == Planning::measure ? FFTW_MEASURE : FFTW_ESTIMATE; }
 
-// The FFTW API of one precision, selected by T.
 template <class T>
-struct Api;
-
-template <>
-struct Api<double> {
-  using plan = fftw_plan;
-  using cpx = fftw_complex;
-  static constexpr auto many_dft = fftw_plan_many_dft;
-  static constexpr auto many_r2c = fftw_plan_many_dft_r2c;
-  static constexpr auto many_c2r = fftw_plan_many_dft_c2r;
-  static constexpr auto exec_dft = fftw_execute_dft;
-  static constexpr auto exec_r2c = fftw_execute_dft_r2c;
-  static constexpr auto exec_c2r = fftw_execute_dft_c2r;
-  static constexpr auto destroy = fftw_destroy_plan;
-};
-
-template <>
-struct Api<float> {
-  using plan = fftwf_plan;
-  using cpx = fftwf_complex;
-  static constexpr auto many_dft = fftwf_plan_many_dft;
-  static constexpr auto many_r2c = fftwf_plan_many_dft_r2c;
-  static constexpr auto many_c2r = fftwf_plan_many_dft_c2r;
-  static constexpr auto exec_dft = fftwf_execute_dft;
-  static constexpr auto exec_r2c = fftwf_execute_dft_r2c;
-  static constexpr auto exec_c2r = fftwf_execute_dft_c2r;
-  static constexpr auto destroy = fftwf_destroy_plan;
-};
+using Api = detail::FftwApi<T>;
 
 }  // namespace
 

@@ -1,41 +1,19 @@
 #include "mixed_radix_fft.hpp"
 
-#include <fftw3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
+#include "fftw_api.hpp"
 #include "radix_pass.hpp"
 #include "spectral.hpp"
 
 namespace wst::detail {
 namespace {
 
-// FFTW's guru interface of one precision.
 template <class T>
-struct Guru;
-
-template <>
-struct Guru<double> {
-  using plan = fftw_plan;
-  using cpx = fftw_complex;
-  using iodim = fftw_iodim;
-  static constexpr auto dft = fftw_plan_guru_dft;
-  static constexpr auto exec_dft = fftw_execute_dft;
-  static constexpr auto destroy = fftw_destroy_plan;
-};
-
-template <>
-struct Guru<float> {
-  using plan = fftwf_plan;
-  using cpx = fftwf_complex;
-  using iodim = fftwf_iodim;
-  static constexpr auto dft = fftwf_plan_guru_dft;
-  static constexpr auto exec_dft = fftwf_execute_dft;
-  static constexpr auto destroy = fftwf_destroy_plan;
-};
+using Guru = FftwApi<T>;
 
 // The first prime with a radix pass that divides n, else 1.
 int radix_of(std::size_t n) {
@@ -193,7 +171,7 @@ std::unique_ptr<MixedRadixFft<T>> MixedRadixFft<T>::make(Kind kind, const std::v
     Dims<T> n, many;
     n(lM, pM * sI, sI)(lN, pN * sJ, sJ);
     many(pM, sI, lM * sI)(pN, sJ, lN * sJ)(H, sT, sT);
-    plan->step_a_ = G::dft(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ca, cb,
+    plan->step_a_ = G::guru_dft(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ca, cb,
                            g->sign, flags);
   } else {
     // Rows 2i', 2i' + 1 of the real side as the real and imaginary parts of row i' of z.
@@ -203,13 +181,13 @@ std::unique_ptr<MixedRadixFft<T>> MixedRadixFft<T>::make(Kind kind, const std::v
       n(lN, pN * sJ, sJ), many(pN, sJ, lN * sJ)(M / 2, sI, sI)(H, sTz, sTz);
     else  // after the radix pass: decimation in frequency
       n(lN, sJ, pN * sJ), many(pN, lN * sJ, sJ)(M / 2, sI, sI)(H, sTz, sTz);
-    plan->step_a_ = G::dft(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ca, cb,
+    plan->step_a_ = G::guru_dft(int(n.d.size()), n.d.data(), int(many.d.size()), many.d.data(), ca, cb,
                            g->sign, flags);
     // Columns: out of place with decimation in time when there is a radix pass, else in place.
     Dims<T> nc, manyc;
     nc(lM, pM * sIc, sIc);
     manyc(pM, sIc, lM * sIc)(h, sJ, sJ)(H, sTc, sTc);
-    plan->step_b_ = G::dft(int(nc.d.size()), nc.d.data(), int(manyc.d.size()), manyc.d.data(), ca,
+    plan->step_b_ = G::guru_dft(int(nc.d.size()), nc.d.data(), int(manyc.d.size()), manyc.d.data(), ca,
                            pM > 1 ? cb : ca, g->sign, flags);
   }
   if (!plan->step_a_ || (real && !plan->step_b_)) throw std::runtime_error("FFTW could not create a plan");

@@ -4,14 +4,11 @@
 // Used by FftPlan; exact to rounding, results independent of threads.
 #pragma once
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "wst/core/fft.hpp"
 
 namespace wst::detail {
-
-std::mutex& fftw_planner_lock();  // FFTW's planner is not thread-safe
 
 template <class T>
 class MixedRadixFft {

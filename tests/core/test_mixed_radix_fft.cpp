@@ -64,6 +64,28 @@ std::size_t at(const Case& c, std::size_t rows, std::size_t cols, std::size_t t,
   return c.layout == Layout::interleaved ? (i * cols + j) * c.howmany + t : t * rows * cols + i * cols + j;
 }
 
+// Array t of an FftPlan buffer holding `rows` × `cols` per array, in long double.
+template <class V>
+std::vector<LC> array_of(const Case& c, const V& v, std::size_t rows, std::size_t cols, int t) {
+  std::vector<LC> a(rows * cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) a[i * cols + j] = LC(v[at(c, rows, cols, t, i, j)]);
+  return a;
+}
+
+// rel_error of got (rows × cols) against the first cols columns of ref (rows × ref_cols).
+double error_of(const std::vector<LC>& got, const std::vector<LC>& ref, std::size_t rows,
+                std::size_t cols, std::size_t ref_cols) {
+  std::vector<double> g, w;
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) {
+      const LC a = got[i * cols + j], b = ref[i * ref_cols + j];
+      g.insert(g.end(), {double(a.real()), double(a.imag())});
+      w.insert(w.end(), {double(b.real()), double(b.imag())});
+    }
+  return rel_error(g, w);
+}
+
 const std::vector<Case> kCases = {
     {0, 17, 1, Layout::contiguous},   {0, 272, 3, Layout::contiguous}, {0, 34, 8, Layout::interleaved},
     {0, 57, 2, Layout::contiguous},   {0, 92, 3, Layout::interleaved}, {0, 289, 1, Layout::contiguous},
@@ -96,20 +118,10 @@ TYPED_TEST(MixedRadix, ComplexTransformsMatchLongDoubleDft) {
                       Planning::estimate, c.layout);
       EXPECT_NE(plan.algorithm(), "fftw") << name(c);
       plan(x.data(), y.data());
-      for (int t = 0; t < c.howmany; ++t) {
-        std::vector<LC> xt(n);
-        std::vector<double> got, want;
-        for (std::size_t i = 0; i < M; ++i)
-          for (std::size_t j = 0; j < N; ++j) xt[i * N + j] = LC(x[at(c, M, N, t, i, j)]);
-        const std::vector<LC> ref = dft(xt, M, N, sign);
-        for (std::size_t i = 0; i < M; ++i)
-          for (std::size_t j = 0; j < N; ++j) {
-            const auto v = y[at(c, M, N, t, i, j)];
-            got.insert(got.end(), {double(v.real()), double(v.imag())});
-            want.insert(want.end(), {double(ref[i * N + j].real()), double(ref[i * N + j].imag())});
-          }
-        EXPECT_LE(rel_error(got, want), tolerance<T>()) << name(c) << " sign " << sign << " array " << t;
-      }
+      for (int t = 0; t < c.howmany; ++t)
+        EXPECT_LE(error_of(array_of(c, y, M, N, t), dft(array_of(c, x, M, N, t), M, N, sign), M, N, N),
+                  tolerance<T>())
+            << name(c) << " sign " << sign << " array " << t;
     }
   }
 }
@@ -131,20 +143,10 @@ TYPED_TEST(MixedRadix, RealTransformsMatchLongDoubleDftAndInvert) {
     EXPECT_EQ(r2c.algorithm() != "fftw", split) << name(c);
     EXPECT_EQ(c2r.algorithm() != "fftw", split) << name(c);
     r2c(x.data(), y.data());
-    for (int t = 0; t < c.howmany; ++t) {
-      std::vector<LC> xt(n);
-      std::vector<double> got, want;
-      for (std::size_t i = 0; i < M; ++i)
-        for (std::size_t j = 0; j < N; ++j) xt[i * N + j] = LC(x[at(c, M, N, t, i, j)]);
-      const std::vector<LC> ref = dft(xt, M, N, -1);
-      for (std::size_t i = 0; i < M; ++i)
-        for (std::size_t k = 0; k < h; ++k) {
-          const auto v = y[at(c, M, h, t, i, k)];
-          got.insert(got.end(), {double(v.real()), double(v.imag())});
-          want.insert(want.end(), {double(ref[i * N + k].real()), double(ref[i * N + k].imag())});
-        }
-      EXPECT_LE(rel_error(got, want), tolerance<T>()) << name(c) << " r2c array " << t;
-    }
+    for (int t = 0; t < c.howmany; ++t)
+      EXPECT_LE(error_of(array_of(c, y, M, h, t), dft(array_of(c, x, M, N, t), M, N, -1), M, h, N),
+                tolerance<T>())
+          << name(c) << " r2c array " << t;
     c2r(y.data(), back.data());  // unnormalised inverse: n · x
     std::vector<double> got(back.begin(), back.end()), want(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) want[i] = double(x[i]) * double(n);
