@@ -294,7 +294,7 @@ def _write_zarr(x, payload, y, path, job, resume, client, description):
     tmp = _partial_path(path, job)
     try:
         done = _open_partial(path, tmp, y, job, resume)
-        dask.compute(_chunk_writes(x, payload, tmp, done), scheduler=client)
+        _run_writes(_chunk_writes(x, payload, tmp, done), client)
         _finish(tmp, path, description)
     except BaseException as e:
         note = f"wst.dask.scatter: nothing was written to out={path!r}"
@@ -307,6 +307,22 @@ def _write_zarr(x, payload, y, path, job, resume, client, description):
             shutil.rmtree(tmp, ignore_errors=True)
         e.add_note(note)
         raise
+
+
+def _run_writes(tasks, client):
+    """Runs the write tasks; on a cluster, a failure is raised only once every other task has
+    finished too, so that no worker still writes into the partial store when it is removed."""
+    if client is None:
+        dask.compute(tasks)
+        return
+    import distributed
+    futures = client.compute(tasks)
+    try:
+        distributed.wait(futures)
+        client.gather(futures)
+    finally:  # the scheduler forgets the tasks even while the error (and its frames) live on
+        for f in futures:
+            f.release()
 
 
 def _partial_path(path, job):
