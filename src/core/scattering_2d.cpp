@@ -2,6 +2,7 @@
 #include "wst/core/scattering_2d.hpp"
 #include "wst/support/memory_budget.hpp"  // memory limit
 
+#include <array>
 #include <algorithm>
 #include <mutex>
 
@@ -55,12 +56,12 @@ struct BasicScattering2D<T>::Impl {
 
   struct Workspace {
     AlignedVector<T> x, u, s, t, u2;
-    AlignedVector<C> z, zt, zout, y0, y1, y2, zfull, sc;
+    AlignedVector<C> z, z2, zt, zout, y0, y1, y1b, y2, zfull, sc;
     explicit Workspace(const Impl& p)
         : x(p.bank.Mp * p.bank.Np * p.lanes), u(x.size()), s(p.Mo * p.No * p.lanes),
           t(p.Mo * p.bank.Np * p.lanes), u2(p.paired_leaves ? x.size() : 0), z(x.size()),
-          zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
-          y2(x.size()), zfull(p.paired_leaves ? p.Mo * p.No * p.lanes : 0), sc(zfull.size()) {}
+          z2(u2.size()), zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
+          y1b(u2.size()), y2(x.size()), zfull(p.paired_leaves ? p.Mo * p.No * p.lanes : 0), sc(zfull.size()) {}
   };
   mutable detail::WorkspacePool<Workspace> workspaces;
 
@@ -149,7 +150,7 @@ struct BasicScattering2D<T>::Impl {
     paired_leaves = !spatial_leaves;
     if (paired_leaves) {
       forward.resize(std::size_t(J));
-      for (int r = max_order == 2 && J >= 2 ? 1 : J - 1; r < J; ++r)
+      for (int r = 0; r < J; ++r)
         forward[r] = Plan(Plan::Kind::forward, {int(rows(r)), int(cols(r))}, lanes, options.planning, layout);
       c2c_out = Plan(Plan::Kind::backward, {int(Mo), int(No)}, lanes, options.planning, layout);
     }
@@ -157,20 +158,23 @@ struct BasicScattering2D<T>::Impl {
 
   // The kernels below work on B interleaved lanes (B = lanes, a compile-time constant).
 
-  // Z = Sub_s(Y · F) at size (rows/s) × zcols, Z row stride zstride (§0, §2.8). Complex values
-  // are handled as (re, im) pairs of T so that the lane loop vectorises.
+  // Z_k = Sub_s(Y · F_k) at size (rows/s) × zcols, Z row stride zstride (§0, §2.8), for K
+  // filters of the same size in one pass over Y (each row of Y is read once for all of them).
+  // Complex values are handled as (re, im) pairs of T so that the lane loop vectorises.
+  template <int B, std::size_t K>
+  static void multiply_subsample(const C* Y, const std::array<const Filter*, K>& f, std::size_t s,
+                                 std::size_t zcols, std::size_t zstride, const std::array<C*, K>& Z) {
+    const std::size_t rows = f[0]->rows, cols = f[0]->cols, mo = rows / s, no = cols / s;
+    for (std::size_t row = 0; row < rows; ++row)
+      for (std::size_t k = 0; k < K; ++k)  // the first row of aliases sets Z's row, the others add
+        detail::product_sum<B>(reinterpret_cast<T*>(Z[k] + (row % mo) * zstride * B),
+                               reinterpret_cast<const T*>(Y + row * cols * B),
+                               f[k]->v.data() + row * cols, s, no, zcols, row < mo);
+  }
   template <int B>
   static void multiply_subsample(const C* Y, const Filter& f, std::size_t s, std::size_t zcols,
                                  std::size_t zstride, C* Z) {
-    const std::size_t mo = f.rows / s, no = f.cols / s;
-    for (std::size_t m = 0; m < mo; ++m) std::fill_n(Z + m * zstride * B, zcols * B, C(0));
-    for (std::size_t row = 0; row < f.rows; ++row) {
-      T* z = reinterpret_cast<T*>(Z + (row % mo) * zstride * B);
-      for (std::size_t b = 0; b < s; ++b) {
-        const T* y = reinterpret_cast<const T*>(Y + (row * f.cols + b * no) * B);
-        detail::accumulate_product<B>(z, y, f.v.data() + row * f.cols + b * no, zcols);
-      }
-    }
+    multiply_subsample<B, 1>(Y, {&f}, s, zcols, zstride, {Z});
   }
 
   // Full spectrum of real images at level r: r2c, then the Hermitian half filled in.
@@ -231,8 +235,14 @@ struct BasicScattering2D<T>::Impl {
   void modulus_path(const C* y, const Filter& f, int r_in, int r_out, Workspace& w) const {
     const std::size_t s = std::size_t{1} << (r_out - r_in);
     multiply_subsample<B>(y, f, s, cols(r_out), cols(r_out), w.z.data());
-    inverse[r_out](w.z.data(), w.zt.data());
-    detail::modulus(w.zt.data(), rows(r_out) * cols(r_out) * B, w.u.data());
+    modulus_of<B>(w.z.data(), r_out, w);
+  }
+
+  // U = |IDFT2(Z)| at level r, into w.u (IDFT2(Z) in w.zt).
+  template <int B>
+  void modulus_of(const C* z, int r, Workspace& w) const {
+    inverse[r](z, w.zt.data());
+    detail::modulus(w.zt.data(), rows(r) * cols(r) * B, w.u.data());
   }
 
   // Output channel of the path whose modulus is in w.u; its spectrum goes to y_out unless the
@@ -245,10 +255,10 @@ struct BasicScattering2D<T>::Impl {
     average<B>(y_out, r, w, out, ch, valid);
   }
 
-  // Output channels ch_a and ch_b of two leaf paths at level r whose moduli are in w.u2 and w.u:
+  // Output channels ch_a and ch_b of two paths at level r whose moduli are in w.u2 and w.u:
   // the averaging S = Crop Re IDFT2(Sub(DFT2(U)·φ̂)) is linear, maps real U to real S, and φ̂ is
   // symmetric, so S_a + i·S_b = Crop IDFT2(Sub(DFT2(U_a + i·U_b)·φ̂)): one complex DFT and one
-  // complex inverse instead of two r2c and two c2r.
+  // complex inverse instead of two r2c and two c2r. DFT2(U_a + i·U_b) is left in w.y2.
   template <int B>
   void average_pair(int r, Workspace& w, T* out, std::size_t ch_a, std::size_t ch_b,
                     std::size_t valid) const {
@@ -269,15 +279,63 @@ struct BasicScattering2D<T>::Impl {
     }
   }
 
-  // Leaf paths (n_a, n_b) from spectrum y at level r_in to level r: both moduli, then averaged
-  // together.
+  // Paths (n_a, n_b) from spectrum y at level r_in to level r: both moduli, then averaged
+  // together (average_pair).
   template <int B>
-  void leaf_pair(const C* y, const Filter& fa, const Filter& fb, int r_in, int r, Workspace& w,
+  void path_pair(const C* y, const Filter& fa, const Filter& fb, int r_in, int r, Workspace& w,
                  T* out, std::size_t ch_a, std::size_t valid) const {
-    modulus_path<B>(y, fa, r_in, r, w);
+    multiply_subsample<B, 2>(y, {&fa, &fb}, std::size_t{1} << (r - r_in), cols(r), cols(r),
+                             {w.z.data(), w.z2.data()});
+    modulus_of<B>(w.z.data(), r, w);
     std::swap(w.u, w.u2);
-    modulus_path<B>(y, fb, r_in, r, w);
+    modulus_of<B>(w.z2.data(), r, w);
     average_pair<B>(r, w, out, ch_a, ch_a + 1, valid);
+  }
+
+  // The second-order paths (all leaves) of a parent at level j1 with spectrum y1, written to
+  // channels ch2, ch2 + 1, …; returns the next channel.
+  template <int B>
+  std::size_t second_order(const C* y1, int j1, Workspace& w, T* out, std::size_t ch2,
+                           std::size_t valid) const {
+    const std::size_t P = bank.psi.size();
+    for (std::size_t n2 = 0; n2 < P; ++n2) {
+      const int j2 = bank.psi[n2].j;
+      if (j2 <= j1) continue;
+      if (paired_leaves && n2 + 1 < P && bank.psi[n2 + 1].j == j2) {
+        path_pair<B>(y1, psi[n2][j1], psi[n2 + 1][j1], j1, j2, w, out, ch2, valid);
+        ch2 += 2;
+        ++n2;
+        continue;
+      }
+      modulus_path<B>(y1, psi[n2][j1], j1, j2, w);
+      finish_path<B>(j2, true, w, w.y2.data(), out, ch2++, valid);
+    }
+    return ch2;
+  }
+
+  // The spectra of two real images from Z = DFT2(U_a + i·U_b) at level r:
+  // Y_a = (Z + conj Z(−k))/2 and Y_b = (Z − conj Z(−k))/(2i), exactly Hermitian.
+  template <int B>
+  void split_spectra(int r, const C* z, C* ya, C* yb) const {
+    const std::size_t m = rows(r), n = cols(r);
+    for (std::size_t k = 0; k < m; ++k)
+      detail::split_spectra_row<B>(reinterpret_cast<const T*>(z + k * n * B),
+                                   reinterpret_cast<const T*>(z + (m - k) % m * n * B),
+                                   reinterpret_cast<T*>(ya + k * n * B),
+                                   reinterpret_cast<T*>(yb + k * n * B), n);
+  }
+
+  // Non-leaf first-order paths n1, n1 + 1 at level j1 (the sibling of path_pair): both moduli
+  // averaged together, then the children of each from its spectrum, split off the pair's
+  // (split_spectra). Returns the next second-order channel.
+  template <int B>
+  std::size_t parent_pair(std::size_t n1, int j1, Workspace& w, T* out, std::size_t ch2,
+                          std::size_t valid) const {
+    path_pair<B>(w.y0.data(), psi[n1][0], psi[n1 + 1][0], 0, j1, w, out, 1 + n1, valid);
+    if (max_order < 2) return ch2;
+    split_spectra<B>(j1, w.y2.data(), w.y1.data(), w.y1b.data());
+    ch2 = second_order<B>(w.y1.data(), j1, w, out, ch2, valid);
+    return second_order<B>(w.y1b.data(), j1, w, out, ch2, valid);
   }
 
   // Scatters images x[0 … valid−1], numbered first, first + 1, … in the batch (valid ≤ B; the
@@ -328,26 +386,15 @@ struct BasicScattering2D<T>::Impl {
       // The averaging method depends on the path only (not on max_order), so max_order = 1 gives
       // exactly the first channels of max_order = 2.
       const bool leaf = j1 == bank.J - 1;
-      if (leaf && paired_leaves && n1 + 1 < P && bank.psi[n1 + 1].j == j1) {
-        leaf_pair<B>(w.y0.data(), psi[n1][0], psi[n1 + 1][0], 0, j1, w, out, 1 + n1, valid);
+      if (paired_leaves && n1 + 1 < P && bank.psi[n1 + 1].j == j1) {
+        if (leaf) path_pair<B>(w.y0.data(), psi[n1][0], psi[n1 + 1][0], 0, j1, w, out, 1 + n1, valid);
+        else ch2 = parent_pair<B>(n1, j1, w, out, ch2, valid);
         ++n1;
         continue;
       }
       modulus_path<B>(w.y0.data(), psi[n1][0], 0, j1, w);
       finish_path<B>(j1, leaf, w, w.y1.data(), out, 1 + n1, valid);
-      if (leaf || max_order < 2) continue;
-      for (std::size_t n2 = 0; n2 < P; ++n2) {
-        const int j2 = bank.psi[n2].j;
-        if (j2 <= j1) continue;
-        if (paired_leaves && n2 + 1 < P && bank.psi[n2 + 1].j == j2) {
-          leaf_pair<B>(w.y1.data(), psi[n2][j1], psi[n2 + 1][j1], j1, j2, w, out, ch2, valid);
-          ch2 += 2;
-          ++n2;
-          continue;
-        }
-        modulus_path<B>(w.y1.data(), psi[n2][j1], j1, j2, w);
-        finish_path<B>(j2, true, w, w.y2.data(), out, ch2++, valid);
-      }
+      if (!leaf && max_order == 2) ch2 = second_order<B>(w.y1.data(), j1, w, out, ch2, valid);
     }
     if (rescaled) rescale_output(out, first, valid, e);
   }
@@ -420,12 +467,7 @@ struct BasicScattering2D<T>::Impl {
       const T* w = reinterpret_cast<const T*>(W + (row % mo) * no * B);
       for (std::size_t b = 0; b < s; ++b) {
         T* y = reinterpret_cast<T*>(Y + (row * f.cols + b * no) * B);
-        const T* g = f.v.data() + row * f.cols + b * no;
-        for (std::size_t n = 0; n < no; ++n) {
-          const T gn = g[n];
-          if (gn == T(0)) continue;  // adds nothing
-          for (int l = 0; l < 2 * B; ++l) y[2 * B * n + l] += w[2 * B * n + l] * gn;
-        }
+        detail::accumulate_product<B>(y, w, f.v.data() + row * f.cols + b * no, no);
       }
     }
   }

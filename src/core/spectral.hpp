@@ -88,28 +88,103 @@ WST_CLONES void modulus(const std::complex<T>* z, std::size_t n, T* u) {
   for (std::size_t i = 0; i < n; ++i) u[i] = std::sqrt(p[2 * i] * p[2 * i] + p[2 * i + 1] * p[2 * i + 1]);
 }
 
-// z[n] += y[n]·g[n] for n < count: z and y hold B complex lanes per n as (re, im) pairs, g is real.
-// With B > 1, an n with g[n] = 0 is skipped (exact: it adds nothing).
-template <int B, class T>
-WST_CLONES void accumulate_product(T* __restrict z, const T* __restrict y, const T* __restrict g,
-                                   std::size_t count) {
-  if constexpr (B == 1) {
-    for (std::size_t n = 0; n < count; ++n) {
-      z[2 * n] += y[2 * n] * g[n];
-      z[2 * n + 1] += y[2 * n + 1] * g[n];
+// The B = 1 kernel of product_sum on W complex values per vector: n advances by W while W more
+// values remain.
+template <std::size_t W, class T>
+inline __attribute__((always_inline)) void product_sum_steps(T* __restrict z, const T* __restrict y,
+                                                             const T* __restrict g, std::size_t s,
+                                                             std::size_t stride, std::size_t count,
+                                                             bool set, std::size_t& n) {
+  typedef T G __attribute__((vector_size(W * sizeof(T))));
+  typedef T V __attribute__((vector_size(2 * W * sizeof(T))));
+  for (; n + W <= count; n += W) {
+    V acc = {};
+    for (std::size_t b = 0; b < s; ++b) {
+      G gk;
+      V yk, gg;
+      std::memcpy(&gk, g + b * stride + n, sizeof gk);
+      std::memcpy(&yk, y + 2 * (b * stride + n), sizeof yk);
+      if constexpr (W == 8)  // (g0, g0, g1, g1, …): each real value over a (re, im) pair
+        gg = __builtin_shufflevector(gk, gk, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+      else if constexpr (W == 4)
+        gg = __builtin_shufflevector(gk, gk, 0, 0, 1, 1, 2, 2, 3, 3);
+      else
+        gg = __builtin_shufflevector(gk, gk, 0, 0, 1, 1);
+      const V p = yk * gg;
+      if (b > 0) acc += p;
+      else if (set) acc = p;
+      else {
+        std::memcpy(&acc, z + 2 * n, sizeof acc);
+        acc += p;
+      }
     }
+    std::memcpy(z + 2 * n, &acc, sizeof acc);
+  }
+}
+
+// z[n] = Σ_{b<s} y_b[n]·g_b[n] (set) or z[n] += … (accumulated left to right, z first) for
+// n < count, with y_b = y + 2B·b·stride and g_b = g + b·stride: one output row of the periodised
+// product Sub_s(Y·F) (§0, §2.8). z and y hold B complex lanes per n as (re, im) pairs, g is real.
+// With B > 1, a term with g_b[n] = 0 is skipped (exact: it adds nothing).
+template <int B, class T>
+WST_CLONES void product_sum(T* __restrict z, const T* __restrict y, const T* __restrict g,
+                            std::size_t s, std::size_t stride, std::size_t count, bool set) {
+  std::size_t n = 0;
+  if constexpr (B == 1) {  // 64, 32, then 16 bytes of (re, im) pairs per step
+    product_sum_steps<32 / sizeof(T)>(z, y, g, s, stride, count, set, n);
+    product_sum_steps<16 / sizeof(T)>(z, y, g, s, stride, count, set, n);
+    if constexpr (sizeof(T) == 4) product_sum_steps<2>(z, y, g, s, stride, count, set, n);
+    for (; n < count; ++n)
+      for (int c = 0; c < 2; ++c) {
+        T acc = set ? T(0) : z[2 * n + c];
+        for (std::size_t b = 0; b < s; ++b) {
+          const T p = y[2 * (b * stride + n) + c] * g[b * stride + n];
+          acc = b == 0 && set ? p : acc + p;
+        }
+        z[2 * n + c] = acc;
+      }
   } else {  // one vector of 2B values per n
     typedef T V __attribute__((vector_size(2 * B * sizeof(T))));
-    for (std::size_t n = 0; n < count; ++n) {
-      const T gn = g[n];
-      if (gn == T(0)) continue;
-      V a, b;
-      std::memcpy(&a, z + 2 * B * n, sizeof a);
-      std::memcpy(&b, y + 2 * B * n, sizeof b);
-      a += b * gn;
-      std::memcpy(z + 2 * B * n, &a, sizeof a);
+    for (; n < count; ++n) {
+      V acc = {};
+      if (!set) std::memcpy(&acc, z + 2 * B * n, sizeof acc);
+      for (std::size_t b = 0; b < s; ++b) {
+        const T gn = g[b * stride + n];
+        if (gn == T(0)) continue;
+        V yk;
+        std::memcpy(&yk, y + 2 * B * (b * stride + n), sizeof yk);
+        acc += yk * gn;
+      }
+      std::memcpy(z + 2 * B * n, &acc, sizeof acc);
     }
   }
+}
+
+// z[n] += y[n]·g[n] for n < count (product_sum with s = 1).
+template <int B, class T>
+void accumulate_product(T* __restrict z, const T* __restrict y, const T* __restrict g,
+                        std::size_t count) {
+  product_sum<B>(z, y, g, 1, 0, count, false);
+}
+
+// One row of the spectra of two real images from Z = DFT2(U_a + i·U_b): with p row k of Z and
+// q row −k, Y_a(l) = (p(l) + conj q(−l))/2 and Y_b(l) = (p(l) − conj q(−l))/(2i) for l < n
+// (columns mod n), B complex lanes per l as (re, im) pairs.
+template <int B, class T>
+WST_CLONES void split_spectra_row(const T* __restrict p, const T* __restrict q, T* __restrict ya,
+                                  T* __restrict yb, std::size_t n) {
+  auto one = [&](std::size_t l, std::size_t ml) {
+    for (int e = 0; e < 2 * B; e += 2) {
+      const T ar = p[2 * B * l + e], ai = p[2 * B * l + e + 1];
+      const T cr = q[2 * B * ml + e], ci = q[2 * B * ml + e + 1];
+      ya[2 * B * l + e] = T(0.5) * (ar + cr);
+      ya[2 * B * l + e + 1] = T(0.5) * (ai - ci);
+      yb[2 * B * l + e] = T(0.5) * (ai + ci);
+      yb[2 * B * l + e + 1] = T(0.5) * (cr - ar);
+    }
+  };
+  one(0, 0);
+  for (std::size_t l = 1; l < n; ++l) one(l, n - l);
 }
 
 // y[e] += a·x[e] for e < n.

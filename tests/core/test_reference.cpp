@@ -143,6 +143,19 @@ TEST(Reference2D, TestDataJ4On2x3x32x32) {
   ASSERT_EQ(o1.shape, (Shape{2, 3, 33, 2, 2}));
   for (std::size_t b = 0; b < 6; ++b)  // max_order=1 is the first 33 channels, bit for bit
     for (std::size_t i = 0; i < 33 * 4; ++i) ASSERT_EQ(o1.data[b * 33 * 4 + i], out.data[b * 417 * 4 + i]);
+
+  // One lane, as large images run: paths averaged in Fourier two at a time, and the children of
+  // two first-order paths from the spectra split off one complex DFT.
+  const ExecOptions one_lane{1, Planning::estimate, 1};
+  const auto out_1 = Scattering2D(4, 32, 32, 8, 2, one_lane)(x);
+  EXPECT_LE(report("2D test_data J4 L8 2x3x32x32 double, 1 lane, whole", rel_error(out_1.data, ref.data)), 5e-7);
+  EXPECT_LE(report("2D test_data J4 L8 2x3x32x32 double, 1 lane, per channel",
+                   per_channel_error(out_1.data, ref.data, 6, 417, 4)), 1e-6);
+  const auto outf_1 = Scattering2Df(4, 32, 32, 8, 2, one_lane)(cast<float>(x));
+  EXPECT_LE(report("2D test_data J4 L8 2x3x32x32 float, 1 lane, whole", rel_error(outf_1.data, ref.data)), 1e-4);
+  const auto o1_1 = Scattering2D(4, 32, 32, 8, 1, one_lane)(x);
+  for (std::size_t b = 0; b < 6; ++b)
+    for (std::size_t i = 0; i < 33 * 4; ++i) ASSERT_EQ(o1_1.data[b * 33 * 4 + i], out_1.data[b * 417 * 4 + i]);
 }
 
 TEST(Reference2D, DevJ2L8On32x32Output) {
