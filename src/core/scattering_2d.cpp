@@ -32,6 +32,8 @@ struct BasicScattering2D<T>::Impl {
   bool pre_pad;
   std::size_t Mi, Ni;   // input size: (M, N), or (Mp, Np) with pre_pad
   std::size_t Mo, No;   // size at level J (before the one-sample crop)
+  // The input row and column of each padded row and column (§2.2's reflect map; pre_pad: i ↦ i).
+  std::vector<std::size_t> source_row, source_col;
   int lanes;            // images processed together, interleaved (element i of lane b at i·lanes + b)
   std::vector<PathMeta2D> meta;
   std::vector<std::vector<Filter>> psi;  // [n][level]
@@ -55,13 +57,13 @@ struct BasicScattering2D<T>::Impl {
   std::size_t cols(int r) const { return bank.Np >> r; }
 
   struct Workspace {
-    AlignedVector<T> x, u, s, t, u2;
+    AlignedVector<T> x, u, s, t;
     AlignedVector<C> z, z2, zt, zout, y0, y1, y1b, y2, zfull, sc;
     explicit Workspace(const Impl& p)
         : x(p.bank.Mp * p.bank.Np * p.lanes), u(x.size()), s(p.Mo * p.No * p.lanes),
-          t(p.Mo * p.bank.Np * p.lanes), u2(p.paired_leaves ? x.size() : 0), z(x.size()),
-          z2(u2.size()), zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
-          y1b(u2.size()), y2(x.size()), zfull(p.paired_leaves ? p.Mo * p.No * p.lanes : 0), sc(zfull.size()) {}
+          t(p.Mo * p.bank.Np * p.lanes), z(x.size()), z2(p.paired_leaves ? x.size() : 0),
+          zt(x.size()), zout(p.Mo * (p.No / 2 + 1) * p.lanes), y0(x.size()), y1(x.size()),
+          y1b(z2.size()), y2(x.size()), zfull(p.paired_leaves ? p.Mo * p.No * p.lanes : 0), sc(zfull.size()) {}
   };
   mutable detail::WorkspacePool<Workspace> workspaces;
 
@@ -73,6 +75,10 @@ struct BasicScattering2D<T>::Impl {
     if (options.threads < 1)
       throw UsageError("threads=" + std::to_string(options.threads) + " is out of range: must be at least 1");
     Mo = rows(J);
+    for (std::size_t i = 0; i < bank.Mp; ++i)
+      source_row.push_back(pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), Mi));
+    for (std::size_t j = 0; j < bank.Np; ++j)
+      source_col.push_back(pre_pad ? j : reflect_index(long(j) - long(bank.pad_left), Ni));
     No = cols(J);
     // Small images: 8 lanes, so that FFTW and the products vectorise across images and each FFT
     // call does 8 transforms. Always 8 (never fewer for a short batch) so that every image goes
@@ -255,14 +261,13 @@ struct BasicScattering2D<T>::Impl {
     average<B>(y_out, r, w, out, ch, valid);
   }
 
-  // Output channels ch_a and ch_b of two paths at level r whose moduli are in w.u2 and w.u:
+  // Output channels ch_a and ch_b of two paths at level r whose moduli are U_a + i·U_b in w.zt:
   // the averaging S = Crop Re IDFT2(Sub(DFT2(U)·φ̂)) is linear, maps real U to real S, and φ̂ is
   // symmetric, so S_a + i·S_b = Crop IDFT2(Sub(DFT2(U_a + i·U_b)·φ̂)): one complex DFT and one
   // complex inverse instead of two r2c and two c2r. DFT2(U_a + i·U_b) is left in w.y2.
   template <int B>
   void average_pair(int r, Workspace& w, T* out, std::size_t ch_a, std::size_t ch_b,
                     std::size_t valid) const {
-    detail::zip(w.u2.data(), w.u.data(), reinterpret_cast<T*>(w.zt.data()), rows(r) * cols(r) * B);
     forward[r](w.zt.data(), w.y2.data());
     multiply_subsample<B>(w.y2.data(), phi[r], std::size_t{1} << (bank.J - r), No, No, w.zfull.data());
     c2c_out(w.zfull.data(), w.sc.data());
@@ -286,9 +291,9 @@ struct BasicScattering2D<T>::Impl {
                  T* out, std::size_t ch_a, std::size_t valid) const {
     multiply_subsample<B, 2>(y, {&fa, &fb}, std::size_t{1} << (r - r_in), cols(r), cols(r),
                              {w.z.data(), w.z2.data()});
-    modulus_of<B>(w.z.data(), r, w);
-    std::swap(w.u, w.u2);
-    modulus_of<B>(w.z2.data(), r, w);
+    inverse[r](w.z.data(), w.zt.data());
+    inverse[r](w.z2.data(), w.z.data());
+    detail::modulus_pair(w.zt.data(), w.z.data(), rows(r) * cols(r) * B, w.zt.data());
     average_pair<B>(r, w, out, ch_a, ch_a + 1, valid);
   }
 
@@ -347,13 +352,12 @@ struct BasicScattering2D<T>::Impl {
   bool pad_input(const T* x, std::size_t valid, Workspace& w, int* e) const {
     const std::size_t Mp = bank.Mp, Np = bank.Np, M = Mi, N = Ni;
     if (valid < std::size_t(B)) std::fill(w.x.begin(), w.x.end(), T(0));
-    for (std::size_t i = 0; i < Mp; ++i) {
-      const std::size_t si = pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), M);
-      for (std::size_t j = 0; j < Np; ++j) {
-        const std::size_t sj = pre_pad ? j : reflect_index(long(j) - long(bank.pad_left), N);
-        for (std::size_t b = 0; b < valid; ++b) w.x[(i * Np + j) * B + b] = x[b * M * N + si * N + sj];
+    for (std::size_t b = 0; b < valid; ++b)
+      for (std::size_t i = 0; i < Mp; ++i) {
+        const T* row = x + b * M * N + source_row[i] * N;
+        T* to = w.x.data() + i * Np * B + b;
+        for (std::size_t j = 0; j < Np; ++j) to[j * B] = row[source_col[j]];
       }
-    }
     bool rescaled = false;
     for (std::size_t b = 0; b < valid; ++b)
       rescaled |= (e[b] = detail::range_exponent(detail::max_magnitude(x + b * M * N, M * N))) != 0;
@@ -614,9 +618,9 @@ struct BasicScattering2D<T>::Impl {
     inverse[0](w.xbar.data(), w.z.data());
     std::fill_n(grad_x, rv.valid * M * N, T(0));
     for (std::size_t i = 0; i < Mp; ++i) {
-      const std::size_t si = pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), M);
+      const std::size_t si = source_row[i];
       for (std::size_t j = 0; j < Np; ++j) {
-        const std::size_t sj = pre_pad ? j : reflect_index(long(j) - long(bank.pad_left), N);
+        const std::size_t sj = source_col[j];
         const C* v = w.z.data() + (i * Np + j) * B;
         for (std::size_t b = 0; b < rv.valid; ++b) grad_x[b * M * N + si * N + sj] += v[b].real();
       }

@@ -88,6 +88,22 @@ WST_CLONES void modulus(const std::complex<T>* z, std::size_t n, T* u) {
   for (std::size_t i = 0; i < n; ++i) u[i] = std::sqrt(p[2 * i] * p[2 * i] + p[2 * i + 1] * p[2 * i + 1]);
 }
 
+// u[i] = |a[i]| + i·|b[i]| (spec §0's modulus of two complex images as one complex image); u may
+// be a.
+template <class T>
+WST_CLONES void modulus_pair(const std::complex<T>* a, const std::complex<T>* b, std::size_t n,
+                             std::complex<T>* u) {
+  const T* p = reinterpret_cast<const T*>(a);
+  const T* q = reinterpret_cast<const T*>(b);
+  T* o = reinterpret_cast<T*>(u);
+  for (std::size_t i = 0; i < n; ++i) {
+    const T ua = std::sqrt(p[2 * i] * p[2 * i] + p[2 * i + 1] * p[2 * i + 1]);
+    const T ub = std::sqrt(q[2 * i] * q[2 * i] + q[2 * i + 1] * q[2 * i + 1]);
+    o[2 * i] = ua;
+    o[2 * i + 1] = ub;
+  }
+}
+
 // The B = 1 kernel of product_sum on W complex values per vector: n advances by W while W more
 // values remain.
 template <std::size_t W, class T>
