@@ -362,7 +362,7 @@ struct BasicScattering1D<T>::Impl {
   void run(const T* x, std::size_t batch, T* out, C* tape = nullptr) const {
     detail::check_finite(x, batch * bank.N_in);
     detail::Progress progress(options.progress, batch);
-    detail::parallel_ranges(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
+    detail::parallel_items(batch, options.threads, [&](std::size_t b0, std::size_t b1) {
       const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
       Workspace& w = *lease;
       for (std::size_t b = b0; b < b1; ++b) {

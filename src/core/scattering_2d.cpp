@@ -408,8 +408,8 @@ struct BasicScattering2D<T>::Impl {
     const std::size_t in_size = Mi * Ni, out_size = meta.size() * (Mo - 2) * (No - 2);
     const std::size_t B = lanes, blocks = (batch + B - 1) / B;
     detail::Progress progress(options.progress, batch);
-    // Threads take whole blocks of a fixed partition: an image's lane never depends on threads.
-    detail::parallel_ranges(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
+    // Threads take the next block of a fixed partition: an image's lane never depends on threads.
+    detail::parallel_items(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
       const auto lease = workspaces.lease([this] { return std::make_unique<Workspace>(*this); });
       Workspace& w = *lease;
       for (std::size_t k = k0; k < k1; ++k) {
@@ -661,7 +661,7 @@ struct BasicScattering2D<T>::Impl {
     const std::size_t B = lanes, blocks = (batch + B - 1) / B;
     detail::Progress progress(options.progress, batch);
     // The same fixed partition into blocks as the forward: results independent of threads.
-    detail::parallel_ranges(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
+    detail::parallel_items(blocks, options.threads, [&](std::size_t k0, std::size_t k1) {
       const auto lease = back_workspaces.lease([this] { return std::make_unique<BackWorkspace>(*this); });
       BackWorkspace& w = *lease;
       for (std::size_t k = k0; k < k1; ++k) {

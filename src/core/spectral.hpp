@@ -509,6 +509,27 @@ void parallel_ranges(std::size_t n, int threads, F body) {
     if (e) std::rethrow_exception(e);
 }
 
+// Runs body(k, k + 1) for every k in [0, n) on min(threads, n) threads, each taking the next
+// unclaimed k (so a thread slowed by other load on the machine takes fewer), in FlushToZero mode;
+// after an exception no further k starts, and the first one is rethrown. For bodies whose result
+// for k does not depend on the thread that runs it.
+template <class F>
+void parallel_items(std::size_t n, int threads, F body) {
+  const std::size_t nt = std::min<std::size_t>(std::size_t(std::max(threads, 1)), n);
+  if (nt <= 1) return parallel_ranges(n, 1, body);
+  std::atomic<std::size_t> next{0};
+  parallel_ranges(nt, int(nt), [&](std::size_t, std::size_t) {
+    for (std::size_t k; (k = next.fetch_add(1)) < n;) {
+      try {
+        body(k, k + 1);
+      } catch (...) {
+        next = n;
+        throw;
+      }
+    }
+  });
+}
+
 // Per-signal exponents (docs/architecture.md, "Range"): signal s (n values at x + s·n) is computed
 // as 2^-e[s]·x; 0 inside the band, and for a signal holding Inf or NaN. Each e[s] depends on
 // signal s alone, so the result does not depend on `threads`.
