@@ -2,8 +2,8 @@
 #include "wst/core/scattering_2d.hpp"
 #include "wst/support/memory_budget.hpp"  // memory limit
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <mutex>
 
 #include "spectral.hpp"
@@ -75,11 +75,11 @@ struct BasicScattering2D<T>::Impl {
     if (options.threads < 1)
       throw UsageError("threads=" + std::to_string(options.threads) + " is out of range: must be at least 1");
     Mo = rows(J);
+    No = cols(J);
     for (std::size_t i = 0; i < bank.Mp; ++i)
       source_row.push_back(pre_pad ? i : reflect_index(long(i) - long(bank.pad_top), Mi));
     for (std::size_t j = 0; j < bank.Np; ++j)
       source_col.push_back(pre_pad ? j : reflect_index(long(j) - long(bank.pad_left), Ni));
-    No = cols(J);
     // Small images: 8 lanes, so that FFTW and the products vectorise across images and each FFT
     // call does 8 transforms. Always 8 (never fewer for a short batch) so that every image goes
     // through the same arithmetic whatever the batch size or thread count.
@@ -343,8 +343,6 @@ struct BasicScattering2D<T>::Impl {
     return second_order<B>(w.y1b.data(), j1, w, out, ch2, valid);
   }
 
-  // Scatters images x[0 … valid−1], numbered first, first + 1, … in the batch (valid ≤ B; the
-  // other lanes are zero), into out.
   // The padded images x0 of x[0 … valid−1] into w.x (the other lanes zero): the reflect padding
   // of §2.2, or, with pre_pad, the input as it is. Each image is computed as 2^-e·x when its
   // range asks for it (spectral.hpp); returns whether any is.
@@ -377,6 +375,8 @@ struct BasicScattering2D<T>::Impl {
     }
   }
 
+  // Scatters images x[0 … valid−1], numbered first, first + 1, … in the batch (valid ≤ B; the
+  // other lanes are zero), into out.
   template <int B>
   void block(const T* x, std::size_t first, std::size_t valid, Workspace& w, T* out) const {
     int e[B] = {};
